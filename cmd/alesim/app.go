@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/alesim/alesim/model"
+	"github.com/spf13/pflag"
+)
+
+// Exit codes; --help lists them.
+const (
+	exitOK          = 0
+	exitFailure     = 1
+	exitUsage       = 2
+	exitInvalid     = 3
+	exitInterrupted = 130
+)
+
+// usageError is a mistake on the command line.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, stdout, stderr io.Writer, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"validate", "check a scenario file and list every problem", runValidate},
+		{"point", "the 1983 point arithmetic: ALE, savings and cost to savings ratio per finding", runPoint},
+	}
+}
+
+const topUsage = `alesim: Monte Carlo risk simulation of annual loss expectancy and safeguard savings.
+
+Usage:
+  alesim COMMAND [flags] SCENARIO
+
+Commands:
+%s
+Run 'alesim COMMAND --help' for a command's flags.
+
+Exit status:
+  0    ok
+  1    runtime failure
+  2    usage error
+  3    invalid scenario
+  130  interrupted
+`
+
+func usageText() string {
+	var b strings.Builder
+	for _, c := range commands() {
+		fmt.Fprintf(&b, "  %-10s %s\n", c.name, c.summary)
+	}
+	return fmt.Sprintf(topUsage, b.String())
+}
+
+// run is the whole program: it parses args, runs one command and maps its error to an exit code.
+func run(stdout, stderr io.Writer, args []string) int {
+	return runContext(context.Background(), stdout, stderr, args)
+}
+
+func runContext(ctx context.Context, stdout, stderr io.Writer, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usageText())
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usageText())
+		return exitOK
+	case "--version", "version":
+		fmt.Fprintln(stdout, "alesim", Version)
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return exitCode(stderr, c.run(ctx, stdout, stderr, args[1:]))
+		}
+	}
+	fmt.Fprintf(stderr, "alesim: unknown command %q\n\n%s", args[0], usageText())
+	return exitUsage
+}
+
+func exitCode(stderr io.Writer, err error) int {
+	var ue *usageError
+	var me model.Errors
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, pflag.ErrHelp):
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "alesim: %v\n", err)
+		return exitUsage
+	case errors.As(err, &me):
+		fmt.Fprintln(stderr, me.Error())
+		fmt.Fprintf(stderr, "alesim: %d problem(s) in scenario\n", len(me))
+		return exitInvalid
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(stderr, "alesim: interrupted")
+		return exitInterrupted
+	default:
+		fmt.Fprintf(stderr, "alesim: %v\n", err)
+		return exitFailure
+	}
+}
+
+// newFlags makes a subcommand's flag set; parse errors become usage errors.
+func newFlags(name, args string, stderr io.Writer) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: alesim %s [flags] %s\n\nFlags:\n%s", name, args, fs.FlagUsages())
+	}
+	return fs
+}
+
+// parse parses flags and returns the one positional SCENARIO argument.
+func parse(fs *pflag.FlagSet, args []string) (string, error) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return "", err
+		}
+		return "", usagef("%s: %v", fs.Name(), err)
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return "", usagef("%s: want exactly one scenario file (got %d arguments)", fs.Name(), fs.NArg())
+	}
+	return fs.Arg(0), nil
+}
+
+func loadScenario(path string) (*model.Scenario, error) {
+	s, err := model.Load(path)
+	if err != nil {
+		var me model.Errors
+		if errors.As(err, &me) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("loading scenario: %w", err)
+	}
+	return s, nil
+}

@@ -1,0 +1,314 @@
+package model
+
+import (
+	"fmt"
+	"math"
+	"sort"
+)
+
+// Adjust is the combined effect of a set of safeguards on one finding. Replacement values (new AFE,
+// new loss) apply first, the lowest winning when several replace the same value; factors then
+// multiply, so effects combine multiplicatively and a portfolio never double-counts.
+type Adjust struct {
+	newAFE, newLoss        float64 // NaN when nothing replaces the value
+	freqFactor, lossFactor float64
+}
+
+// NoAdjust is the identity: no safeguard in place.
+func NoAdjust() Adjust {
+	return Adjust{newAFE: math.NaN(), newLoss: math.NaN(), freqFactor: 1, lossFactor: 1}
+}
+
+// Add folds in one effect with value v (an ALE reduction fraction, a factor, or a new value).
+func (a *Adjust) Add(kind EffectKind, onLoss bool, v float64) {
+	switch kind {
+	case ALEReduction:
+		if onLoss {
+			a.lossFactor *= 1 - v
+		} else {
+			a.freqFactor *= 1 - v
+		}
+	case FrequencyFactor:
+		a.freqFactor *= v
+	case LossFactor:
+		a.lossFactor *= v
+	case NewAFE:
+		if math.IsNaN(a.newAFE) || v < a.newAFE {
+			a.newAFE = v
+		}
+	case NewLoss:
+		if math.IsNaN(a.newLoss) || v < a.newLoss {
+			a.newLoss = v
+		}
+	}
+}
+
+// AFE returns the adjusted frequency given the base frequency.
+func (a Adjust) AFE(base float64) float64 {
+	if !math.IsNaN(a.newAFE) {
+		base = a.newAFE
+	}
+	return base * a.freqFactor
+}
+
+// LossScale returns the factor by which each event's loss is multiplied, given the base mean
+// loss: a replacement loss L' acts as the factor L'/mean, so per-event variability is kept.
+func (a Adjust) LossScale(baseMean float64) float64 {
+	f := a.lossFactor
+	if !math.IsNaN(a.newLoss) {
+		if baseMean > 0 {
+			f *= a.newLoss / baseMean
+		} else {
+			f = 0
+		}
+	}
+	return f
+}
+
+// Loss returns the adjusted loss per event given the base loss (for point arithmetic).
+func (a Adjust) Loss(base float64) float64 {
+	if !math.IsNaN(a.newLoss) {
+		base = a.newLoss
+	}
+	return base * a.lossFactor
+}
+
+// PointResult is the 1983 arithmetic on the scenario's point values.
+type PointResult struct {
+	Scenario   PointScenario    `json:"scenario"`
+	Selection  []string         `json:"selection"`
+	Findings   []PointFinding   `json:"findings"`
+	Safeguards []PointSafeguard `json:"safeguards"`
+	Totals     PointTotals      `json:"totals"`
+}
+
+// PointScenario identifies the scenario and the horizon of the figures.
+type PointScenario struct {
+	Name          string  `json:"name"`
+	Currency      string  `json:"currency"`
+	AnnuityFactor float64 `json:"annuity_factor"`
+	HorizonYears  int     `json:"horizon_years"`
+	SHA256        string  `json:"sha256"`
+}
+
+// PointFinding is one row of the report's section 1.3 table. Horizon figures (LossNow, LossAfter,
+// Reduction, Cost, Savings) are present values over the horizon: A x the annual figure. Cost,
+// Savings and Ratio are those of the safeguards acting on the finding, taken together over every
+// finding they act on (a multiple-effects safeguard shows its combined figures on each row).
+type PointFinding struct {
+	ID         string   `json:"id"`
+	Title      string   `json:"title"`
+	Site       string   `json:"site"`
+	Class      string   `json:"class,omitempty"`
+	AFE        float64  `json:"afe"`
+	Loss       float64  `json:"loss"`
+	ALE        float64  `json:"ale"`
+	NewALE     float64  `json:"new_ale"`
+	LossNow    float64  `json:"loss_now"`
+	LossAfter  float64  `json:"loss_after"`
+	Reduction  float64  `json:"reduction"`
+	Cost       float64  `json:"cost"`
+	Savings    float64  `json:"savings"`
+	Ratio      *float64 `json:"ratio"` // cost / savings, as the report defines it; null when undefined
+	Safeguards []string `json:"safeguards"`
+	SharedWith []string `json:"shared_with,omitempty"` // other findings whose cost and savings this row shares
+	Covers     []string `json:"covers"`
+}
+
+// PointSafeguard is one safeguard on its own against the baseline.
+type PointSafeguard struct {
+	ID          string   `json:"id"`
+	Title       string   `json:"title"`
+	Findings    []string `json:"findings"`
+	OneTimeCost float64  `json:"one_time_cost"`
+	AnnualCost  float64  `json:"annual_cost"`
+	Cost        float64  `json:"cost"`      // one-time + A x annual
+	Reduction   float64  `json:"reduction"` // A x (ALE - new ALE) summed over its findings
+	Savings     float64  `json:"savings"`   // reduction - cost
+	Ratio       *float64 `json:"ratio"`     // cost / savings
+	// CostToReduction is cost / reduction, the ratio as DESIGN.md section 1 words it.
+	CostToReduction *float64 `json:"cost_to_reduction"`
+	Alternative     bool     `json:"alternative,omitempty"`
+}
+
+// PointTotals sums the findings (each counted once) and the selected safeguards (each costed once).
+type PointTotals struct {
+	ALE       float64  `json:"ale"`
+	NewALE    float64  `json:"new_ale"`
+	LossNow   float64  `json:"loss_now"`
+	LossAfter float64  `json:"loss_after"`
+	Reduction float64  `json:"reduction"`
+	Cost      float64  `json:"cost"`
+	Savings   float64  `json:"savings"`
+	Ratio     *float64 `json:"ratio"`
+}
+
+// Selection picks the safeguards point mode applies: a named portfolio, or every safeguard not
+// marked alternative when portfolio is "".
+func (s *Scenario) Selection(portfolio string) ([]int, error) {
+	if portfolio != "" {
+		k := s.PortfolioIndex(portfolio)
+		if k < 0 {
+			ids := make([]string, len(s.Portfolios))
+			for i, p := range s.Portfolios {
+				ids[i] = p.ID
+			}
+			return nil, fmt.Errorf("no portfolio %q in %s (have: %v)", portfolio, s.File, ids)
+		}
+		return append([]int(nil), s.Portfolios[k].Safeguards...), nil
+	}
+	var sel []int
+	for i, sg := range s.Safeguards {
+		if !sg.Alternative {
+			sel = append(sel, i)
+		}
+	}
+	return sel, nil
+}
+
+// ratio is cost / savings, the report's "cost to savings ratio"; nil when savings is 0 and cost is
+// not (no finite ratio exists).
+func ratio(cost, savings float64) *float64 {
+	if cost == 0 {
+		z := 0.0
+		return &z
+	}
+	if savings == 0 {
+		return nil
+	}
+	r := cost / savings
+	return &r
+}
+
+// pointALE returns the finding's ALE at point values with the given safeguards in place.
+func (s *Scenario) pointALE(fi int, sel []int) float64 {
+	f := &s.Findings[fi]
+	adj := NoAdjust()
+	for _, k := range sel {
+		for _, e := range s.Safeguards[k].Effects {
+			if e.Finding == fi {
+				adj.Add(e.Kind, e.OnLoss, e.Value.Point)
+			}
+		}
+	}
+	return adj.AFE(s.FrequencyOf(f).Point()) * adj.Loss(f.Loss.Point)
+}
+
+// Point computes the 1983 arithmetic exactly on point values, with the safeguards sel in place.
+// Point mode never caps losses at asset values: it is the report's arithmetic.
+func (s *Scenario) Point(sel []int) *PointResult {
+	A := s.AnnuityFactor
+	r := &PointResult{Scenario: PointScenario{s.Name, s.Currency, A, s.HorizonYears, s.SHA256}}
+	for _, k := range sel {
+		r.Selection = append(r.Selection, s.Safeguards[k].ID)
+	}
+	// Which selected safeguards act on each finding.
+	acting := make([][]int, len(s.Findings))
+	for _, k := range sel {
+		for _, e := range s.Safeguards[k].Effects {
+			acting[e.Finding] = append(acting[e.Finding], k)
+		}
+	}
+	costOf := func(k int) float64 {
+		sg := &s.Safeguards[k]
+		return sg.OneTimeCost.Point + A*sg.AnnualCost.Point
+	}
+	ale := make([]float64, len(s.Findings))
+	newALE := make([]float64, len(s.Findings))
+	for i := range s.Findings {
+		if s.Findings[i].Status == Quantified {
+			ale[i] = s.pointALE(i, nil)
+			newALE[i] = s.pointALE(i, sel)
+		}
+	}
+	covers := map[string][]string{}
+	for _, f := range s.Findings {
+		for _, c := range f.CoveredBy {
+			covers[c] = append(covers[c], f.ID)
+		}
+	}
+	for i := range s.Findings {
+		f := &s.Findings[i]
+		if f.Status != Quantified {
+			continue
+		}
+		row := PointFinding{
+			ID: f.ID, Title: f.Title, Site: s.Sites[f.Site].ID,
+			AFE: s.FrequencyOf(f).Point(), Loss: f.Loss.Point,
+			ALE: ale[i], NewALE: newALE[i],
+			LossNow: A * ale[i], LossAfter: A * newALE[i],
+			Safeguards: []string{}, Covers: covers[f.ID],
+		}
+		if row.Covers == nil {
+			row.Covers = []string{}
+		}
+		if f.Class >= 0 {
+			row.Class = s.Classes[f.Class].ID
+		}
+		row.Reduction = row.LossNow - row.LossAfter
+		// The group: the safeguards on this finding and every finding they act on.
+		group := map[int]bool{i: true}
+		for _, k := range acting[i] {
+			row.Safeguards = append(row.Safeguards, s.Safeguards[k].ID)
+			row.Cost += costOf(k)
+			for _, e := range s.Safeguards[k].Effects {
+				group[e.Finding] = true
+			}
+		}
+		groupReduction := 0.0
+		for j := range group {
+			groupReduction += A * (ale[j] - newALE[j])
+			if j != i {
+				row.SharedWith = append(row.SharedWith, s.Findings[j].ID)
+			}
+		}
+		sort.Slice(row.SharedWith, func(a, b int) bool {
+			return s.FindingIndex(row.SharedWith[a]) < s.FindingIndex(row.SharedWith[b])
+		})
+		row.Savings = groupReduction - row.Cost
+		row.Ratio = ratio(row.Cost, row.Savings)
+		r.Findings = append(r.Findings, row)
+		r.Totals.ALE += ale[i]
+		r.Totals.NewALE += newALE[i]
+	}
+	sortLikeReport(r.Findings)
+	for _, k := range sel {
+		sg := &s.Safeguards[k]
+		row := PointSafeguard{ID: sg.ID, Title: sg.Title, OneTimeCost: sg.OneTimeCost.Point,
+			AnnualCost: sg.AnnualCost.Point, Cost: costOf(k), Alternative: sg.Alternative}
+		for _, e := range sg.Effects {
+			row.Findings = append(row.Findings, s.Findings[e.Finding].ID)
+			row.Reduction += A * (ale[e.Finding] - s.pointALE(e.Finding, []int{k}))
+		}
+		row.Savings = row.Reduction - row.Cost
+		row.Ratio = ratio(row.Cost, row.Savings)
+		if row.Reduction != 0 {
+			c := row.Cost / row.Reduction
+			row.CostToReduction = &c
+		}
+		r.Safeguards = append(r.Safeguards, row)
+		r.Totals.Cost += row.Cost
+	}
+	t := &r.Totals
+	t.LossNow, t.LossAfter = A*t.ALE, A*t.NewALE
+	t.Reduction = t.LossNow - t.LossAfter
+	t.Savings = t.Reduction - t.Cost
+	t.Ratio = ratio(t.Cost, t.Savings)
+	return r
+}
+
+// sortLikeReport orders rows as section 1.3 does: cost-effective rows by increasing cost to
+// savings ratio (ties by larger savings first), then rows that do not pay by larger savings first.
+func sortLikeReport(rows []PointFinding) {
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := rows[i], rows[j]
+		pa, pb := a.Savings > 0, b.Savings > 0
+		if pa != pb {
+			return pa
+		}
+		if pa && a.Ratio != nil && b.Ratio != nil && *a.Ratio != *b.Ratio {
+			return *a.Ratio < *b.Ratio
+		}
+		return a.Savings > b.Savings
+	})
+}

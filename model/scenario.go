@@ -1,0 +1,239 @@
+package model
+
+import (
+	"math"
+
+	"github.com/alesim/alesim/model/dist"
+)
+
+// Scenario is a validated risk scenario: what can be lost, how often, and what safeguards change.
+// Slices keep the file's order; cross references are resolved to indices.
+type Scenario struct {
+	File          string  // path as given to Load
+	SHA256        string  // hex digest of the file's bytes
+	Name          string  // scenario.name
+	Description   string  // scenario.description
+	Currency      string  // scenario.currency, default USD
+	HorizonYears  int     // scenario.horizon_years; 0 when only annuity_factor is given
+	DiscountRate  float64 // scenario.discount_rate, a fraction > -1
+	AnnuityFactor float64 // A: stated, or (1 - (1+r)^-H)/r, or H when r = 0
+
+	Sites      []Site
+	Assets     []Asset
+	Classes    []Class
+	Hazards    []Hazard
+	Findings   []Finding
+	Safeguards []Safeguard
+	Portfolios []Portfolio
+}
+
+// Pos is a position in the scenario file (1-based line and column).
+type Pos struct{ Line, Col int }
+
+// Site is a place where findings occur.
+type Site struct {
+	ID, Name string
+	Pos      Pos
+}
+
+// Asset is something of bounded value: losses charged to it are capped at Value within a year.
+type Asset struct {
+	ID, Name string
+	Site     int     // index into Scenario.Sites
+	Value    float64 // in the scenario's currency, > 0
+	Pos      Pos
+}
+
+// Class is a threat class with the published AFE range analysts pick from.
+type Class struct {
+	ID, Name string
+	AFERange []float64 // [low, high] events a year, or nil when the source states none
+	Pos      Pos
+}
+
+// Hazard is an event shared by several findings (one earthquake felt at two sites).
+type Hazard struct {
+	ID, Title string
+	AFE       Frequency
+	Events    EventModel
+	Pos       Pos
+}
+
+// Status says how a finding was analysed.
+type Status int
+
+const (
+	Quantified    Status = iota // has a frequency and a loss
+	Covered                     // analysed under other findings (covered_by)
+	NotQuantified               // kept for traceability, no figures
+)
+
+func (s Status) String() string {
+	return [...]string{"quantified", "covered_by", "not_quantified"}[s]
+}
+
+// EventModel is how event counts are drawn from the annual frequency.
+type EventModel int
+
+const (
+	Poisson   EventModel = iota // N ~ Poisson(AFE)
+	Bernoulli                   // at most once a year, P(N=1) = AFE
+)
+
+func (e EventModel) String() string { return [...]string{"poisson", "bernoulli"}[e] }
+
+// Finding is a threat at a site, the unit of the 1983 analysis.
+type Finding struct {
+	ID, Title     string
+	Status        Status
+	Site          int // index into Sites, -1 if none
+	Class         int // index into Classes, -1 if none
+	Asset         int // index into Assets, -1 if none
+	Hazard        int // index into Hazards, -1 unless the finding uses a shared hazard
+	AFE           Frequency
+	Events        EventModel
+	Loss          Estimate // loss per event
+	CoveredBy     []string
+	NotQuantified string
+	Note          string
+	Pos           Pos
+}
+
+// Frequency is an annual frequency estimate: the product of one or more factors (a frequency
+// times conditional probabilities).
+type Frequency struct {
+	Factors []Factor
+}
+
+// Factor is one named term of a product of estimates.
+type Factor struct {
+	Name string // optional; used to name the input in sensitivity output
+	Estimate
+}
+
+// Point is the product of the factors' point values.
+func (f Frequency) Point() float64 {
+	p := 1.0
+	for _, x := range f.Factors {
+		p *= x.Point
+	}
+	return p
+}
+
+// Estimate is an uncertain input: a distribution plus the point value the 1983 arithmetic uses.
+type Estimate struct {
+	Dist  dist.Distribution
+	Point float64
+	Spec  string // human-readable form, e.g. "loguniform(min=1, max=50)"
+	Path  string // field path in the file, e.g. "findings[3].afe"
+	Pos   Pos
+}
+
+// Certain reports whether the estimate has no spread.
+func (e Estimate) Certain() bool {
+	lo, hi := e.Dist.Support()
+	return lo == hi
+}
+
+// Const returns a certain estimate of x.
+func Const(x float64) Estimate {
+	return Estimate{Dist: dist.Constant{V: x}, Point: x, Spec: dist.FormatFloat(x)}
+}
+
+// EffectKind is what a safeguard changes on a finding.
+type EffectKind int
+
+const (
+	ALEReduction    EffectKind = iota // ALE falls by the fraction Value
+	FrequencyFactor                   // AFE multiplied by Value
+	LossFactor                        // each event's loss multiplied by Value
+	NewAFE                            // AFE replaced by Value
+	NewLoss                           // loss per event replaced by Value (scaled: see Effect)
+)
+
+var effectKeys = [...]string{"ale_reduction", "frequency_factor", "loss_factor", "new_afe", "new_loss"}
+
+func (k EffectKind) String() string { return effectKeys[k] }
+
+// Effect is one safeguard's change to one finding.
+type Effect struct {
+	Finding   int // index into Findings
+	Kind      EffectKind
+	Value     Estimate
+	OnLoss    bool // for ALEReduction: applied to the loss instead of the frequency
+	Pos       Pos
+	FindingID string
+}
+
+// Safeguard is a control with costs and effects on one or more findings.
+type Safeguard struct {
+	ID, Title   string
+	OneTimeCost Estimate
+	AnnualCost  Estimate
+	Alternative bool // analysed but not recommended; point mode leaves it out by default
+	Effects     []Effect
+	Note        string
+	Pos         Pos
+}
+
+// Portfolio is a named set of safeguards evaluated together.
+type Portfolio struct {
+	ID, Title  string
+	Safeguards []int // indices into Safeguards
+	Pos        Pos
+}
+
+// Annuity returns the present value of 1 a year for h years at rate r: (1 - (1+r)^-h) / r, and h
+// when r is 0.
+func Annuity(h int, r float64) float64 {
+	if r == 0 {
+		return float64(h)
+	}
+	return -math.Expm1(-float64(h)*math.Log1p(r)) / r
+}
+
+// FindingIndex returns the index of the finding with the given id, or -1.
+func (s *Scenario) FindingIndex(id string) int {
+	for i := range s.Findings {
+		if s.Findings[i].ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// SafeguardIndex returns the index of the safeguard with the given id, or -1.
+func (s *Scenario) SafeguardIndex(id string) int {
+	for i := range s.Safeguards {
+		if s.Safeguards[i].ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// PortfolioIndex returns the index of the portfolio with the given id, or -1.
+func (s *Scenario) PortfolioIndex(id string) int {
+	for i := range s.Portfolios {
+		if s.Portfolios[i].ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// FrequencyOf returns the frequency that drives a finding: its own, or its shared hazard's.
+func (s *Scenario) FrequencyOf(f *Finding) Frequency {
+	if f.Hazard >= 0 {
+		return s.Hazards[f.Hazard].AFE
+	}
+	return f.AFE
+}
+
+// EventsOf returns the event model of a finding (its hazard's, when it has one).
+func (s *Scenario) EventsOf(f *Finding) EventModel {
+	if f.Hazard >= 0 {
+		return s.Hazards[f.Hazard].Events
+	}
+	return f.Events
+}
