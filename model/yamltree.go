@@ -10,6 +10,7 @@ import (
 	yaml "github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
 )
 
 // node is a YAML value with its position, decoupled from the parser's AST. Aliases point at the
@@ -174,7 +175,17 @@ func (b *treeBuilder) build(n ast.Node, depth int) *node {
 	case *ast.NanNode:
 		return &node{kind: scalarNode, line: line, col: col, isNum: true, num: math.NaN(), text: v.GetToken().Value}
 	case *ast.StringNode:
-		return &node{kind: scalarNode, line: line, col: col, isString: true, text: v.Value}
+		out := &node{kind: scalarNode, line: line, col: col, isString: true, text: v.Value}
+		// YAML 1.2's core schema reads 1e6 as a string; an analyst means a number. Only unquoted
+		// text is reinterpreted: "1e6" in quotes stays a string.
+		if tk := v.GetToken(); tk != nil && tk.Type != token.SingleQuoteType && tk.Type != token.DoubleQuoteType {
+			if x, err := strconv.ParseFloat(v.Value, 64); err == nil && !strings.ContainsAny(v.Value, "_xXpP") {
+				out.isString, out.isNum, out.num = false, true, x
+			} else if errors.Is(err, strconv.ErrRange) {
+				out.isString, out.isNum, out.num = false, true, math.Inf(1)
+			}
+		}
+		return out
 	case *ast.LiteralNode:
 		return &node{kind: scalarNode, line: line, col: col, isString: true, text: v.Value.Value}
 	default:
