@@ -9,17 +9,20 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/alesim/alesim/internal/human"
 	"github.com/alesim/alesim/model"
 )
 
-// printedCell is a figure as section 1.3 prints it, with the resolution of its last printed digit.
+// printedCell is a figure as section 1.3 prints it, with the resolution it is compared at.
 type printedCell struct {
-	value, resolution float64
+	value   float64
+	figures int // significant figures compared; 0 for a printed 0 (exact match)
 }
 
-// parsePrinted reads "57K", "2.8K", "1.1E-4", ".023", "-3.7K", "460", "10.26K", "0". The resolution
-// is the place of the last printed digit; trailing zeros of a whole number are not significant
-// ("460" is 46 tens), as the report rounds to two significant figures.
+// parsePrinted reads "57K", "2.8K", "1.1E-4", ".023", "-3.7K", "460", "10.26K", "0". The report
+// says it rounds to two significant figures, so a cell is compared at two significant figures, or
+// at more where it prints more ("10.26K", "63.1", "16.0"); trailing zeros of a whole number are not
+// counted as printed figures ("460" is 4.6 x 10^2). A printed 0 matches only an exact 0.
 func parsePrinted(s string) (printedCell, error) {
 	t := strings.TrimSpace(s)
 	mult := 1.0
@@ -41,22 +44,25 @@ func parsePrinted(s string) (printedCell, error) {
 	if err != nil {
 		return printedCell{}, fmt.Errorf("printed cell %q: %v", s, err)
 	}
-	digits := strings.TrimLeft(t, "-")
-	var res float64
-	if i := strings.IndexByte(digits, '.'); i >= 0 {
-		res = math.Pow(10, -float64(len(digits)-i-1))
-	} else if v == 0 {
-		res = 1
-	} else {
-		res = math.Pow(10, float64(len(digits)-len(strings.TrimRight(digits, "0"))))
+	v *= mult * math.Pow(10, float64(exp))
+	if v == 0 {
+		return printedCell{0, 0}, nil
 	}
-	scale := mult * math.Pow(10, float64(exp))
-	return printedCell{v * scale, res * scale}, nil
+	digits := strings.TrimLeft(strings.TrimLeft(t, "-"), "0.")
+	figures := len(strings.ReplaceAll(digits, ".", ""))
+	if !strings.Contains(t, ".") {
+		figures = len(strings.TrimRight(digits, "0"))
+	}
+	return printedCell{v, max(figures, 2)}, nil
 }
 
-// matches reports whether x, printed at the cell's precision, shows the printed figure.
+// matches reports whether x, rounded to the cell's significant figures, is the printed figure.
 func (c printedCell) matches(x float64) bool {
-	return math.Round(x/c.resolution) == math.Round(c.value/c.resolution)
+	if c.figures == 0 {
+		return x == 0
+	}
+	r := human.Round(x, c.figures)
+	return math.Abs(r-c.value) <= 1e-9*math.Abs(c.value)
 }
 
 var columns = []string{"now", "new", "reduction", "cost", "savings", "ratio"}
@@ -154,7 +160,7 @@ func TestSOES1983Table(t *testing.T) {
 					t.Errorf("%s: erratum says printed %q, table has %q", key, e.printed, rec[col[c]])
 				}
 			case !cell.matches(got):
-				t.Errorf("%s: computed %.6g, printed %s (resolution %g)", key, got, rec[col[c]], cell.resolution)
+				t.Errorf("%s: computed %.6g, printed %s (%d significant figures)", key, got, rec[col[c]], cell.figures)
 			}
 		}
 	}
@@ -212,31 +218,39 @@ func TestSOES1983Findings(t *testing.T) {
 func TestParsePrinted(t *testing.T) {
 	for _, c := range []struct {
 		s        string
-		v, res   float64
+		v        float64
+		figures  int
 		matchVal float64
 	}{
-		{"57K", 57000, 1000, 56850},
-		{"2.8K", 2800, 100, 2842.5},
-		{"460", 460, 10, 455.1},
-		{"1.1E-4", 1.1e-4, 1e-5, 1.0995e-4},
-		{".002", 0.002, 0.001, 0.001652},
-		{"-3.7K", -3700, 100, -3700},
-		{"10.26K", 10260, 10, 10262},
-		{"0", 0, 1, 0},
-		{"16.0", 16, 0.1, 15.96},
+		{"57K", 57000, 2, 56850},
+		{"2.8K", 2800, 2, 2842.5},
+		{"460", 460, 2, 455.1},
+		{"1.1E-4", 1.1e-4, 2, 1.0995e-4},
+		{".023", 0.023, 2, 0.0231},
+		{".002", 0.002, 2, 0.00204},
+		{"-3.7K", -3700, 2, -3700},
+		{"10.26K", 10260, 4, 10262},
+		{"16.0", 16, 3, 15.96},
+		{"184K", 184000, 3, 183500},
+		{"0", 0, 0, 0},
 	} {
 		got, err := parsePrinted(c.s)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if math.Abs(got.value-c.v) > 1e-12*math.Max(1, c.v) || math.Abs(got.resolution-c.res) > 1e-15*math.Max(1, c.res) {
-			t.Errorf("parsePrinted(%q) = %+v, want %v at %v", c.s, got, c.v, c.res)
+		if math.Abs(got.value-c.v) > 1e-12*math.Max(1, math.Abs(c.v)) || got.figures != c.figures {
+			t.Errorf("parsePrinted(%q) = %+v, want %v at %d figures", c.s, got, c.v, c.figures)
 		}
 		if !got.matches(c.matchVal) {
 			t.Errorf("%q does not match %v", c.s, c.matchVal)
 		}
 	}
-	if c, _ := parsePrinted("460"); c.matches(454.8) {
-		t.Error("460 must not match 454.8 (450 at two significant figures)")
+	for _, c := range []struct {
+		s string
+		x float64
+	}{{"460", 454.8}, {".002", 0.001644}, {"9K", 8699}, {"0", 1e-6}, {"30K", 31912}, {"1K", 960.3}} {
+		if p, _ := parsePrinted(c.s); p.matches(c.x) {
+			t.Errorf("%q must not match %v at two significant figures", c.s, c.x)
+		}
 	}
 }
