@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const soes = "../../scenarios/soes-1983.yaml"
+
+func runArgs(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := run(&out, &errb, args)
+	return code, out.String(), errb.String()
+}
+
+func TestValidateReportsEveryMistake(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	src := `scenario: {name: bad, horizon_years: 5}
+sites: [{id: hq}]
+findings:
+  - id: F1
+    title: One
+    site: hq
+    afe: {dist: triangular, min: 5, mode: 1, max: 9}
+    loss: 100
+  - id: F2
+    title: Two
+    site: hq
+    afe: 2
+    los: 5
+    loss: 5
+safeguards:
+  - {id: S1, title: s, effects: [{finding: F9, ale_reduction: 0.5}]}
+`
+	os.WriteFile(bad, []byte(src), 0o644)
+	code, stdout, stderr := runArgs("validate", bad)
+	if code != exitInvalid {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitInvalid, stderr)
+	}
+	if stdout != "" {
+		t.Errorf("stdout %q, want nothing on failure", stdout)
+	}
+	for _, want := range []string{
+		bad + ":7: findings[0].afe.mode: must lie in [min, max] = [5, 9] (got 1)",
+		bad + ":13: findings[1].los: unknown field \"los\": did you mean \"loss\"?",
+		bad + ":16: safeguards[0].effects[0].finding: no finding has id \"F9\"",
+		"alesim: 3 problem(s) in scenario",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+}
+
+func TestValidateOK(t *testing.T) {
+	code, stdout, _ := runArgs("validate", soes)
+	if code != 0 || !strings.Contains(stdout, "53 findings (29 quantified)") {
+		t.Errorf("exit %d, stdout %q", code, stdout)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{}, {"nope"}, {"point"}, {"point", "--format", "xml", soes}, {"point", "--bogus", soes}} {
+		if code, _, _ := runArgs(args...); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+	if code, _, _ := runArgs("point", "--help"); code != 0 {
+		t.Errorf("--help: exit %d, want 0", code)
+	}
+	if code, _, stderr := runArgs("point", "/nonexistent.yaml"); code != exitFailure || !strings.Contains(stderr, "loading scenario") {
+		t.Errorf("missing file: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestPointJSONContract checks the names the issue fixes for point mode's JSON.
+func TestPointJSONContract(t *testing.T) {
+	code, stdout, stderr := runArgs("point", "--format", "json", soes)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var v map[string]any
+	if err := json.Unmarshal([]byte(stdout), &v); err != nil {
+		t.Fatal(err)
+	}
+	need := map[string][]string{
+		"scenario":   {"name", "annuity_factor", "horizon_years"},
+		"findings":   {"id", "title", "site", "ale", "new_ale", "loss_now", "loss_after", "reduction", "cost", "savings", "ratio", "safeguards", "covers"},
+		"safeguards": {"id", "findings", "one_time_cost", "annual_cost", "cost", "reduction", "savings", "ratio"},
+		"totals":     {"ale", "new_ale", "reduction", "cost", "savings"},
+	}
+	for top, keys := range need {
+		obj := v[top]
+		if arr, ok := obj.([]any); ok {
+			if top == "findings" && len(arr) != 29 {
+				t.Errorf("findings: %d entries, want the 29 quantified", len(arr))
+			}
+			obj = arr[0]
+		}
+		m, ok := obj.(map[string]any)
+		if !ok {
+			t.Fatalf("%s: not an object", top)
+		}
+		for _, k := range keys {
+			if _, ok := m[k]; !ok {
+				t.Errorf("%s lacks %q", top, k)
+			}
+		}
+	}
+}
+
+func TestPointCSVAndTable(t *testing.T) {
+	code, stdout, _ := runArgs("point", "--format", "csv", soes)
+	if code != 0 || !strings.HasPrefix(stdout, "kind,id,title,") || strings.Count(stdout, "\nfinding,") != 29 {
+		t.Errorf("csv: exit %d, %d finding rows", code, strings.Count(stdout, "\nfinding,"))
+	}
+	code, stdout, _ = runArgs("point", soes)
+	if code != 0 || !strings.Contains(stdout, "2.7-4") || !strings.Contains(stdout, "12M") {
+		t.Errorf("table: exit %d:\n%s", code, stdout)
+	}
+}
