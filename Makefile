@@ -9,14 +9,18 @@ OUT      ?= out
 build:
 	$(GO) build -o $(BIN) ./cmd/alesim
 
-# The shipped default scenario: the 1983 point arithmetic (section 1.3 reproduced).
+# The shipped default scenario: the 1983 point arithmetic (section 1.3 reproduced), then the Monte
+# Carlo on the same scenario. Machine-readable results go to $(OUT)/ (written to a temporary file,
+# then renamed, so a failed run never leaves a half file).
 run: build
 	@mkdir -p $(OUT)
 	$(BIN) validate $(SCENARIO)
 	$(BIN) point $(SCENARIO)
 	$(BIN) point --format json $(SCENARIO) > $(OUT)/point.json.tmp && mv $(OUT)/point.json.tmp $(OUT)/point.json
 	$(BIN) point --format csv $(SCENARIO) > $(OUT)/point.csv.tmp && mv $(OUT)/point.csv.tmp $(OUT)/point.csv
-	@echo "wrote $(OUT)/point.json and $(OUT)/point.csv"
+	$(BIN) run $(SCENARIO)
+	$(BIN) run --format json $(SCENARIO) > $(OUT)/summary.json.tmp && mv $(OUT)/summary.json.tmp $(OUT)/summary.json
+	@echo "wrote $(OUT)/point.json, $(OUT)/point.csv and $(OUT)/summary.json"
 
 # Unit, golden and statistical tests; gofmt and go vet must be clean; the engine under the race detector.
 test:
@@ -24,10 +28,11 @@ test:
 	  if [ -n "$$fmt_out" ]; then echo "gofmt needed on: $$fmt_out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) test -short -count=1 ./...
+	$(GO) test -short -count=1 -race ./sim/...
 
 # Long statistical tests (confidence-interval coverage over many replications).
 test-long:
-	$(GO) test -count=1 -run 'Long' -timeout 60m ./...
+	$(GO) test -count=1 -run 'Long' -v -timeout 60m ./...
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./sim/...

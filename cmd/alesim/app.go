@@ -37,6 +37,7 @@ func commands() []command {
 	return []command{
 		{"validate", "check a scenario file and list every problem", runValidate},
 		{"point", "the 1983 point arithmetic: ALE, savings and cost to savings ratio per finding", runPoint},
+		{"run", "Monte Carlo: ALE and annual-loss distributions with confidence intervals", runRun},
 	}
 }
 

@@ -124,3 +124,66 @@ func TestPointCSVAndTable(t *testing.T) {
 		t.Errorf("table: exit %d:\n%s", code, stdout)
 	}
 }
+
+// TestRunJSONContract checks the names the engine issue fixes for run's JSON.
+func TestRunJSONContract(t *testing.T) {
+	code, stdout, stderr := runArgs("run", "--trials", "20000", "--format", "json", soes)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var v map[string]any
+	if err := json.Unmarshal([]byte(stdout), &v); err != nil {
+		t.Fatal(err)
+	}
+	need := map[string][]string{
+		"scenario":    {"name", "sha256"},
+		"run":         {"trials", "seed", "workers", "version", "wall_seconds"},
+		"ale":         {"mean", "ci95", "p05", "p50", "p95"},
+		"annual_loss": {"mean", "ci95", "p50", "p90", "p95", "p99", "var95", "tvar95", "var99", "tvar99"},
+		"exceedance":  {"loss", "probability"},
+		"findings":    {"id", "site", "class", "point_ale", "ale", "annual_loss"},
+		"sites":       {"id", "ale", "annual_loss"},
+		"classes":     {"id", "ale", "annual_loss"},
+	}
+	for top, keys := range need {
+		obj := v[top]
+		if arr, ok := obj.([]any); ok {
+			obj = arr[len(arr)-1]
+		}
+		m, ok := obj.(map[string]any)
+		if !ok {
+			t.Fatalf("%s: not an object", top)
+		}
+		for _, k := range keys {
+			if _, ok := m[k]; !ok {
+				t.Errorf("%s lacks %q", top, k)
+			}
+		}
+	}
+	f := v["findings"].([]any)[0].(map[string]any)
+	for _, k := range []string{"mean", "ci95", "p05", "p50", "p95"} {
+		if _, ok := f["ale"].(map[string]any)[k]; !ok {
+			t.Errorf("findings[].ale lacks %q", k)
+		}
+	}
+	for _, k := range []string{"mean", "p95", "p99"} {
+		if _, ok := f["annual_loss"].(map[string]any)[k]; !ok {
+			t.Errorf("findings[].annual_loss lacks %q", k)
+		}
+	}
+	if v["run"].(map[string]any)["trials"].(float64) != 20000 {
+		t.Errorf("trials %v", v["run"])
+	}
+}
+
+func TestRunTableAndFlags(t *testing.T) {
+	code, stdout, stderr := runArgs("run", "--trials", "10000", "--workers", "2", soes)
+	if code != 0 || !strings.Contains(stdout, "ALE (expected annual loss)") || !strings.Contains(stdout, "capped at threeville-lease value") {
+		t.Errorf("exit %d stderr %q:\n%s", code, stderr, stdout)
+	}
+	for _, args := range [][]string{{"run", "--trials", "0", soes}, {"run", "--precision", "2", soes}, {"run", "--format", "csv", soes}} {
+		if code, _, _ := runArgs(args...); code != exitUsage {
+			t.Errorf("%v: exit %d, want usage", args, code)
+		}
+	}
+}

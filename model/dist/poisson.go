@@ -73,3 +73,6 @@ func poissonPTRS(r *rand.Rand, lambda float64) float64 {
 		}
 	}
 }
+
+// Uniform01 draws uniformly from the open interval (0, 1).
+func Uniform01(r *rand.Rand) float64 { return u01(r) }

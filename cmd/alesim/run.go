@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/alesim/alesim/internal/human"
+	"github.com/alesim/alesim/sim"
+)
+
+type runOptions struct {
+	trials    int64
+	seed      uint64
+	workers   int
+	format    string
+	precision float64
+	collapse  bool
+}
+
+func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error {
+	o := runOptions{}
+	def := sim.DefaultConfig()
+	fs := newFlags("run", "SCENARIO", stderr)
+	fs.Int64Var(&o.trials, "trials", def.Trials, "trials (simulated years) to run; with --precision, the most to run")
+	fs.Uint64Var(&o.seed, "seed", sim.DefaultSeed, "seed of every random stream; the same seed gives the same results")
+	fs.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "goroutines; results do not depend on it")
+	fs.StringVar(&o.format, "format", "table", "output format: table or json")
+	fs.Float64Var(&o.precision, "precision", 0, "stop when the 95% CI half-width of the mean annual loss is within this fraction of the mean (e.g. 0.01)")
+	fs.BoolVar(&o.collapse, "collapse", false, "self-check: point values, expected event counts, no caps (reproduces point mode)")
+	path, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case o.format != "table" && o.format != "json":
+		return usagef("run: --format must be table or json (got %q)", o.format)
+	case o.trials < 1:
+		return usagef("run: --trials must be at least 1 (got %d)", o.trials)
+	case o.workers < 1:
+		return usagef("run: --workers must be at least 1 (got %d)", o.workers)
+	case o.precision < 0 || o.precision >= 1:
+		return usagef("run: --precision must be a fraction in (0, 1), e.g. 0.01 (got %g)", o.precision)
+	}
+	s, err := loadScenario(path)
+	if err != nil {
+		return err
+	}
+	cfg := def
+	cfg.Trials, cfg.Seed, cfg.Workers, cfg.Precision, cfg.Collapse = o.trials, o.seed, o.workers, o.precision, o.collapse
+	cfg.Version = Version
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
+	sum, err := sim.Run(ctx, s, cfg)
+	if err != nil {
+		return err
+	}
+	for _, w := range sum.Warnings {
+		fmt.Fprintf(stderr, "alesim: warning: %s\n", w)
+	}
+	if o.format == "json" {
+		return writeJSON(stdout, sum)
+	}
+	return writeRunTable(stdout, sum)
+}
+
+func writeRunTable(w io.Writer, s *sim.Summary) error {
+	m2 := func(x float64) string { return human.Money(x, 2) }
+	m3 := func(x float64) string { return human.Money(x, 3) }
+	ci := func(c [2]float64) string { return "[" + m3(c[0]) + ", " + m3(c[1]) + "]" }
+	fmt.Fprintf(w, "%s: %d trials, seed %d, %d workers, %.1f s\n", s.Scenario.Name, s.Run.Trials, s.Run.Seed, s.Run.Workers, s.Run.WallSeconds)
+	if s.Run.Precision > 0 {
+		fmt.Fprintf(w, "(--precision %g: stopped after %d trials)\n", s.Run.Precision, s.Run.Trials)
+	}
+	fmt.Fprintf(w, "Money in %s; \"point\" is the 1983 arithmetic on point values, the rest the simulation.\n\n", s.Scenario.Currency)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "\tpoint\tmean\t95% CI of mean\tP5\tP50\tP95\t")
+	a := s.ALE
+	fmt.Fprintf(tw, "ALE (expected annual loss)\t%s\t%s\t%s\t%s\t%s\t%s\t\n", m2(a.Point), m3(a.Mean), ci(a.CI95), m2(a.P05), m2(a.P50), m2(a.P95))
+	tw.Flush()
+	l := s.AnnualLoss
+	fmt.Fprintf(w, "\nAnnual loss (what a simulated year costs): mean %s %s\n", m3(l.Mean), ci(l.CI95))
+	fmt.Fprintf(w, "  P50 %s  P90 %s  P95 %s  P99 %s   VaR95 %s  TVaR95 %s   VaR99 %s  TVaR99 %s   P(no loss) %s\n",
+		m2(l.P50), m2(l.P90), m2(l.P95), m2(l.P99), m2(l.VaR95), m2(l.TVaR95), m2(l.VaR99), m2(l.TVaR99), human.Sig(l.PZero, 2))
+	fmt.Fprintf(w, "\nBy finding (ALE: point, then simulated mean and P5-P95; annual loss P95 and P99):\n")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "finding\tsite\tpoint ALE\tALE mean\tALE P5-P95\tloss P95\tloss P99\tnote\t")
+	for _, f := range s.Findings {
+		note := ""
+		switch f.ALEMethod {
+		case "closed_form_capped":
+			note = "capped at " + f.Asset + " value"
+		case "estimate":
+			note = "capped, ALE estimated"
+		}
+		if f.PointALE > 0 && (f.ALE.Mean > 2*f.PointALE || f.ALE.Mean < f.PointALE/2) {
+			if note != "" {
+				note += "; "
+			}
+			note += fmt.Sprintf("x%s of point", human.Sig(f.ALE.Mean/f.PointALE, 2))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s-%s\t%s\t%s\t%s\t\n", f.ID, f.Site, m2(f.PointALE), m3(f.ALE.Mean),
+			m2(f.ALE.P05), m2(f.ALE.P95), m2(f.AnnualLoss.P95), m2(f.AnnualLoss.P99), note)
+	}
+	tw.Flush()
+	for _, g := range []struct {
+		title string
+		rows  []sim.GroupStats
+	}{{"site", s.Sites}, {"threat class", s.Classes}} {
+		if len(g.rows) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\nBy %s:\n", g.title)
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "%s\tpoint ALE\tALE mean\tALE P5-P95\tloss P95\tloss P99\t\n", g.title)
+		for _, r := range g.rows {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s-%s\t%s\t%s\t\n", r.ID, m2(r.PointALE), m3(r.ALE.Mean), m2(r.ALE.P05), m2(r.ALE.P95),
+				m2(r.AnnualLoss.P95), m2(r.AnnualLoss.P99))
+		}
+		tw.Flush()
+	}
+	if len(s.Warnings) > 0 {
+		fmt.Fprintf(w, "\nWarnings:\n  %s\n", strings.Join(s.Warnings, "\n  "))
+	}
+	fmt.Fprintf(w, "\nQuantiles of the totals: %s; per-finding, site and class quantiles within %.1f%% (sketch).\n",
+		s.Run.TotalsQuantiles, 100*s.Run.SketchRelativeError)
+	return nil
+}

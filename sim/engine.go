@@ -1,0 +1,298 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"runtime/debug"
+	"sync/atomic"
+	"time"
+
+	"github.com/alesim/alesim/model"
+	"github.com/alesim/alesim/model/dist"
+	"golang.org/x/sync/errgroup"
+)
+
+// BlockSize is the number of trials in a block, the unit of random streams, parallel work,
+// sharding and precision steps. It is part of the output contract: changing it changes results.
+const BlockSize = 10000
+
+// DefaultSeed is the seed used when none is given.
+const DefaultSeed = 1983
+
+// Config says how to run a scenario. The zero value is not useful; start from DefaultConfig.
+type Config struct {
+	Trials  int64  // number of trials (simulated years); with Precision, the most to run
+	Seed    uint64 // seed of every random stream (see stream.go)
+	Workers int    // goroutines; results do not depend on it
+
+	// Precision, when > 0, runs batches of PrecisionBatch blocks until the 95% confidence interval
+	// half-width of the mean annual loss is at most Precision x the mean, or Trials are done.
+	Precision float64
+
+	// ExactLimit is the most trials for which quantiles of the totals are exact (the per-trial
+	// values are kept and sorted, 16 bytes a trial); above it they come from the sketch.
+	ExactLimit int64
+
+	// Collapse replaces every distribution by its point value, event counts by their expectation,
+	// and switches asset caps off, so that the engine reproduces point mode (a self-check).
+	Collapse bool
+
+	Version string // recorded in the summary
+
+	// Progress, when not nil, is increased by the number of trials of each finished block.
+	Progress *atomic.Int64
+}
+
+// PrecisionBatch is the number of blocks added between precision checks; fixed so that where a
+// precision run stops does not depend on the number of workers.
+const PrecisionBatch = 10
+
+// DefaultConfig is one million trials at DefaultSeed on every CPU.
+func DefaultConfig() Config {
+	return Config{
+		Trials:     1_000_000,
+		Seed:       DefaultSeed,
+		Workers:    runtime.GOMAXPROCS(0),
+		ExactLimit: 10_000_000,
+	}
+}
+
+// SketchRelativeError is the relative accuracy of quantiles taken from sketches (DDSketch): a
+// reported quantile q' of a true quantile q satisfies |q' - q| <= 0.005 |q|.
+const SketchRelativeError = 0.005
+
+// Run simulates the scenario and summarises the results. It honours ctx: on cancellation it
+// returns ctx.Err() promptly (workers check between blocks).
+func Run(ctx context.Context, s *model.Scenario, cfg Config) (*Summary, error) {
+	if cfg.Trials < 1 {
+		return nil, fmt.Errorf("trials must be at least 1 (got %d)", cfg.Trials)
+	}
+	if cfg.Workers < 1 {
+		cfg.Workers = 1
+	}
+	if cfg.Precision < 0 || math.IsNaN(cfg.Precision) {
+		return nil, fmt.Errorf("precision must be > 0 (got %g)", cfg.Precision)
+	}
+	start := time.Now()
+	p := compile(s, cfg.Collapse)
+	totalBlocks := (cfg.Trials + BlockSize - 1) / BlockSize
+	exact := cfg.Trials <= cfg.ExactLimit
+	var res *results
+	if exact {
+		res = newResults(p, cfg.Trials)
+	} else {
+		res = newResults(p, 0)
+	}
+	workers := make([]*worker, cfg.Workers)
+	for i := range workers {
+		workers[i] = newWorker(p, cfg.Seed)
+	}
+	done := int64(0) // blocks finished
+	for done < totalBlocks {
+		next := totalBlocks
+		if cfg.Precision > 0 {
+			next = min(done+PrecisionBatch, totalBlocks)
+		}
+		if err := runBlocks(ctx, p, cfg, workers, res, done, next); err != nil {
+			return nil, err
+		}
+		done = next
+		if cfg.Precision > 0 && res.meetsPrecision(cfg.Precision) {
+			break
+		}
+	}
+	for _, w := range workers {
+		res.mergeSketches(w)
+	}
+	trials := min(done*BlockSize, cfg.Trials)
+	sum := res.summary(p, cfg, trials)
+	sum.Run.WallSeconds = time.Since(start).Seconds()
+	return sum, nil
+}
+
+// runBlocks runs blocks [from, to) on the workers and merges their moments in block order.
+func runBlocks(ctx context.Context, p *plan, cfg Config, workers []*worker, res *results, from, to int64) error {
+	n := to - from
+	blocks := make([]moments, n)
+	var next atomic.Int64
+	next.Store(from)
+	g, gctx := errgroup.WithContext(ctx)
+	for _, w := range workers {
+		g.Go(func() (err error) {
+			defer func() {
+				if r := recover(); r != nil {
+					err = fmt.Errorf("simulation worker failed: %v\n%s", r, debug.Stack())
+				}
+			}()
+			for {
+				b := next.Add(1) - 1
+				if b >= to {
+					return nil
+				}
+				if err := gctx.Err(); err != nil {
+					return err
+				}
+				lo := b * BlockSize
+				hi := min(lo+BlockSize, cfg.Trials)
+				blocks[b-from] = w.runBlock(uint64(b), lo, hi, res)
+				if cfg.Progress != nil {
+					cfg.Progress.Add(hi - lo)
+				}
+			}
+		})
+	}
+	if err := g.Wait(); err != nil {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return ctx.Err()
+		}
+		return err
+	}
+	for i := range blocks {
+		res.total.merge(&blocks[i])
+	}
+	return nil
+}
+
+// worker owns everything a trial touches: streams, scratch, sketches. Nothing in it is shared, so
+// the trial loop takes no locks and allocates nothing.
+type worker struct {
+	p      *plan
+	seed   uint64
+	st     []stream
+	hazAFE []float64
+	hazN   []float64
+	afe    []float64
+	loss   []float64
+	ale    []float64
+	q      []float64
+	sk     sketches
+}
+
+func newWorker(p *plan, seed uint64) *worker {
+	nf := len(p.findings)
+	return &worker{
+		p: p, seed: seed,
+		st:     newStreams(len(p.keys)),
+		hazAFE: make([]float64, len(p.hazards)),
+		hazN:   make([]float64, len(p.hazards)),
+		afe:    make([]float64, nf),
+		loss:   make([]float64, nf),
+		ale:    make([]float64, nf),
+		q:      make([]float64, p.nq),
+		sk:     newSketches(p.sketchedQ),
+	}
+}
+
+func (w *worker) runBlock(b uint64, lo, hi int64, res *results) moments {
+	for i := range w.st {
+		s1, s2 := streamSeeds(w.seed, w.p.hashes[i], b)
+		w.st[i].pcg.Seed(s1, s2)
+	}
+	m := newMoments(w.p.nq)
+	for t := lo; t < hi; t++ {
+		w.trial()
+		m.add(w.q)
+		w.sk.add(w.q)
+		res.record(t, w.q)
+	}
+	w.sk.flushZeros()
+	return m
+}
+
+func drawFrequency(factors []pEst, st []stream) float64 {
+	a := 1.0
+	for i := range factors {
+		a *= factors[i].draw(st)
+	}
+	return a
+}
+
+func count(r *stream, lambda float64, bernoulli, collapse bool) float64 {
+	if collapse {
+		return lambda
+	}
+	if bernoulli {
+		if dist.Uniform01(r.r) < lambda {
+			return 1
+		}
+		return 0
+	}
+	return dist.PoissonRand(r.r, lambda)
+}
+
+// trial simulates one year and fills w.q.
+func (w *worker) trial() {
+	p := w.p
+	st := w.st
+	for h := range p.hazards {
+		hz := &p.hazards[h]
+		w.hazAFE[h] = drawFrequency(hz.factors, st)
+		w.hazN[h] = count(&st[hz.vCount], w.hazAFE[h], hz.bernoulli, p.collapse)
+	}
+	for i := range p.findings {
+		f := &p.findings[i]
+		var lambda, n float64
+		if f.hazard >= 0 {
+			lambda, n = w.hazAFE[f.hazard], w.hazN[f.hazard]
+		} else {
+			lambda = drawFrequency(f.factors, st)
+			n = count(&st[f.vCount], lambda, f.bernoulli, p.collapse)
+		}
+		w.afe[i] = lambda
+		var l float64
+		switch {
+		case f.loss.konst || p.collapse:
+			l = n * f.loss.v
+		default:
+			r := st[f.loss.vr].r
+			for k := 0.0; k < n; k++ {
+				l += f.loss.d.Rand(r)
+			}
+		}
+		w.loss[i] = l
+	}
+	// Asset caps: the losses charged to an asset within the year are capped at its value, and
+	// shared pro rata among the findings charged to it.
+	for a := range p.assets {
+		as := &p.assets[a]
+		tot := 0.0
+		for _, i := range as.members {
+			tot += w.loss[i]
+		}
+		if tot > as.value {
+			scale := as.value / tot
+			for _, i := range as.members {
+				w.loss[i] *= scale
+			}
+		}
+	}
+	q := w.q
+	clear(q)
+	for i := range p.findings {
+		f := &p.findings[i]
+		var ale float64
+		switch f.aleMethod {
+		case aleClosed:
+			ale = w.afe[i] * f.lossMean
+		case aleClosedCap:
+			ale = cappedMean(w.afe[i], f.loss.v, p.assets[f.asset].value, f.bernoulli || (f.hazard >= 0 && p.hazards[f.hazard].bernoulli))
+		default:
+			ale = w.loss[i]
+		}
+		w.ale[i] = ale
+		l := w.loss[i]
+		q[0] += l
+		q[1] += ale
+		q[p.qFinding+2*i] = l
+		q[p.qFinding+2*i+1] = ale
+		q[p.qSite+2*f.site] += l
+		q[p.qSite+2*f.site+1] += ale
+		if f.class >= 0 {
+			q[p.qClass+2*f.class] += l
+			q[p.qClass+2*f.class+1] += ale
+		}
+	}
+}

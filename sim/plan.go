@@ -1,0 +1,244 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/alesim/alesim/model"
+	"github.com/alesim/alesim/model/dist"
+)
+
+// plan is a scenario compiled for the trial loop: read-only, shared by all workers.
+type plan struct {
+	s        *model.Scenario
+	collapse bool
+	keys     []string // variable keys, indexed by variable number
+	hashes   []uint64
+
+	hazards  []pHazard
+	findings []pFinding // quantified findings only, in file order
+	assets   []pAsset
+
+	sites   []group // sites with at least one quantified finding, in file order
+	classes []group
+
+	// Quantity layout of a trial's result vector: total loss, total ALE, then per finding (loss,
+	// ALE), per site (loss, ALE), per class (loss, ALE).
+	nq        int
+	qFinding  int
+	qSite     int
+	qClass    int
+	sketchedQ []bool // which quantities need quantiles from a sketch
+}
+
+type group struct {
+	id, name string
+	members  []int // plan finding indices
+}
+
+// pEst is an estimate compiled for drawing: a constant needs no stream.
+type pEst struct {
+	d     dist.Distribution
+	konst bool
+	v     float64 // the value when konst
+	vr    int     // variable number when not konst
+}
+
+func (e *pEst) draw(st []stream) float64 {
+	if e.konst {
+		return e.v
+	}
+	return e.d.Rand(st[e.vr].r)
+}
+
+type pHazard struct {
+	factors   []pEst
+	bernoulli bool
+	vCount    int
+}
+
+// ALE methods: how ALE(theta) of a finding is computed within a trial.
+const (
+	aleClosed    = iota // AFE x mean loss
+	aleClosedCap        // closed form of E[min(N L, V)] for a fixed loss L charged alone to an asset
+	aleEstimate         // the trial's own capped loss: unbiased, used when no closed form exists
+)
+
+var aleMethodNames = [...]string{"closed_form", "closed_form_capped", "estimate"}
+
+type pFinding struct {
+	id        string
+	sIdx      int // index in the scenario's findings
+	factors   []pEst
+	hazard    int
+	bernoulli bool
+	loss      pEst // per-event loss
+	lossMean  float64
+	vCount    int
+	asset     int // plan asset index, -1 if none
+	site      int // plan site group index
+	class     int // plan class group index, -1 if none
+	aleMethod int
+	certain   bool // ALE(theta) is the same in every trial
+}
+
+type pAsset struct {
+	value   float64
+	members []int // plan finding indices charged to this asset
+}
+
+func (p *plan) newVar(key string) int {
+	p.keys = append(p.keys, key)
+	p.hashes = append(p.hashes, keyHash(key))
+	return len(p.keys) - 1
+}
+
+func (p *plan) est(e model.Estimate, key string) pEst {
+	if p.collapse || e.Certain() {
+		v := e.Point
+		if !p.collapse {
+			lo, _ := e.Dist.Support()
+			v = lo
+		}
+		return pEst{d: dist.Constant{V: v}, konst: true, v: v}
+	}
+	return pEst{d: e.Dist, vr: p.newVar(key)}
+}
+
+func (p *plan) frequency(f model.Frequency, prefix string) []pEst {
+	out := make([]pEst, len(f.Factors))
+	for i, x := range f.Factors {
+		out[i] = p.est(x.Estimate, fmt.Sprintf("%s/afe/%d", prefix, i))
+	}
+	return out
+}
+
+// compile builds the plan. With collapse, every estimate takes its point value, event counts take
+// their expectation, and asset caps are off: the engine then computes the 1983 arithmetic.
+func compile(s *model.Scenario, collapse bool) *plan {
+	p := &plan{s: s, collapse: collapse}
+	for _, h := range s.Hazards {
+		key := "hazard/" + h.ID
+		p.hazards = append(p.hazards, pHazard{
+			factors:   p.frequency(h.AFE, key),
+			bernoulli: h.Events == model.Bernoulli,
+			vCount:    p.newVar(key + "/count"),
+		})
+	}
+	assetIdx := map[int]int{}
+	siteIdx := map[int]int{}
+	classIdx := map[int]int{}
+	for i := range s.Findings {
+		f := &s.Findings[i]
+		if f.Status != model.Quantified {
+			continue
+		}
+		key := "finding/" + f.ID
+		pf := pFinding{id: f.ID, sIdx: i, hazard: f.Hazard, asset: -1, class: -1}
+		if f.Hazard < 0 {
+			pf.factors = p.frequency(f.AFE, key)
+			pf.bernoulli = f.Events == model.Bernoulli
+			pf.vCount = p.newVar(key + "/count")
+		}
+		pf.loss = p.est(f.Loss, key+"/loss")
+		pf.lossMean = f.Loss.Dist.Mean()
+		if collapse {
+			pf.lossMean = f.Loss.Point
+		} else if pf.loss.konst {
+			pf.lossMean = pf.loss.v
+		}
+		if f.Asset >= 0 && !collapse {
+			k, ok := assetIdx[f.Asset]
+			if !ok {
+				k = len(p.assets)
+				assetIdx[f.Asset] = k
+				p.assets = append(p.assets, pAsset{value: s.Assets[f.Asset].Value})
+			}
+			pf.asset = k
+			p.assets[k].members = append(p.assets[k].members, len(p.findings))
+		}
+		k, ok := siteIdx[f.Site]
+		if !ok {
+			k = len(p.sites)
+			siteIdx[f.Site] = k
+			p.sites = append(p.sites, group{id: s.Sites[f.Site].ID, name: s.Sites[f.Site].Name})
+		}
+		pf.site = k
+		p.sites[k].members = append(p.sites[k].members, len(p.findings))
+		if f.Class >= 0 {
+			k, ok := classIdx[f.Class]
+			if !ok {
+				k = len(p.classes)
+				classIdx[f.Class] = k
+				p.classes = append(p.classes, group{id: s.Classes[f.Class].ID, name: s.Classes[f.Class].Name})
+			}
+			pf.class = k
+			p.classes[k].members = append(p.classes[k].members, len(p.findings))
+		}
+		p.findings = append(p.findings, pf)
+	}
+	for i := range p.findings {
+		pf := &p.findings[i]
+		certain := true
+		factors := pf.factors
+		if pf.hazard >= 0 {
+			factors = p.hazards[pf.hazard].factors
+		}
+		for _, x := range factors {
+			certain = certain && x.konst
+		}
+		switch {
+		case pf.asset < 0:
+			pf.aleMethod = aleClosed
+		case len(p.assets[pf.asset].members) == 1 && pf.loss.konst:
+			pf.aleMethod = aleClosedCap
+		default:
+			pf.aleMethod = aleEstimate
+			certain = false
+		}
+		pf.certain = certain
+	}
+	nf := len(p.findings)
+	p.qFinding = 2
+	p.qSite = p.qFinding + 2*nf
+	p.qClass = p.qSite + 2*len(p.sites)
+	p.nq = p.qClass + 2*len(p.classes)
+	p.sketchedQ = make([]bool, p.nq)
+	for q := range p.sketchedQ {
+		p.sketchedQ[q] = true
+	}
+	for i, f := range p.findings {
+		if f.certain {
+			p.sketchedQ[p.qFinding+2*i+1] = false
+		}
+	}
+	return p
+}
+
+// cappedMean is E[min(N L, V)] for N ~ Poisson(lambda) (or Bernoulli(lambda)) and a fixed loss L
+// per event: sum over n <= m of P(N=n) n L, plus V P(N > m), with m = floor(V/L).
+func cappedMean(lambda, L, V float64, bernoulli bool) float64 {
+	if lambda <= 0 || L <= 0 {
+		return 0
+	}
+	if bernoulli {
+		return math.Min(lambda, 1) * math.Min(L, V)
+	}
+	m := math.Floor(V / L)
+	// Beyond lambda + 40 sd the Poisson tail is below 1e-300: the cap never binds.
+	if m > lambda+40*math.Sqrt(lambda)+40 {
+		return lambda * L
+	}
+	// Sum the pmf in log space to stay accurate for large lambda.
+	logp := -lambda
+	cdf, partial := 0.0, 0.0
+	for n := 0.0; n <= m; n++ {
+		if n > 0 {
+			logp += math.Log(lambda / n)
+		}
+		pn := math.Exp(logp)
+		cdf += pn
+		partial += pn * n * L
+	}
+	return partial + V*math.Max(0, 1-cdf)
+}

@@ -1,0 +1,329 @@
+package sim
+
+import (
+	"math"
+	"slices"
+	"sort"
+
+	"github.com/DataDog/sketches-go/ddsketch"
+	"github.com/DataDog/sketches-go/ddsketch/mapping"
+	"github.com/DataDog/sketches-go/ddsketch/store"
+)
+
+// moments accumulates one block: sums of deviations from the block's first value (shifted data),
+// which keeps the variance accurate when it is tiny beside the mean.
+type moments struct {
+	n          float64
+	shift      []float64
+	s1, s2     []float64
+	overflowed bool
+}
+
+func newMoments(nq int) moments {
+	return moments{shift: make([]float64, nq), s1: make([]float64, nq), s2: make([]float64, nq)}
+}
+
+func (m *moments) add(q []float64) {
+	if m.n == 0 {
+		copy(m.shift, q)
+	}
+	m.n++
+	s1, s2, sh := m.s1[:len(q)], m.s2[:len(q)], m.shift[:len(q)]
+	for i, x := range q {
+		d := x - sh[i]
+		s1[i] += d
+		s2[i] += d * d
+	}
+	if math.IsInf(q[0], 0) || math.IsNaN(q[0]) || math.IsInf(q[1], 0) || math.IsNaN(q[1]) {
+		m.overflowed = true
+	}
+}
+
+// running is the merge of blocks in block order: count, mean and sum of squared deviations (M2),
+// combined with Chan, Golub and LeVeque's pairwise update. Merging in block order makes the
+// floating-point result identical whatever the number of workers or shards.
+type running struct {
+	n          float64
+	mean, m2   []float64
+	overflowed bool
+}
+
+func newRunning(nq int) running {
+	return running{mean: make([]float64, nq), m2: make([]float64, nq)}
+}
+
+func (r *running) merge(b *moments) {
+	if b.n == 0 {
+		return
+	}
+	r.overflowed = r.overflowed || b.overflowed
+	if r.n == 0 {
+		// Copy rather than merge into zeros: x*n/n is not always x in floating point.
+		for i := range r.mean {
+			r.mean[i] = b.shift[i] + b.s1[i]/b.n
+			r.m2[i] = math.Max(0, b.s2[i]-b.s1[i]*b.s1[i]/b.n)
+		}
+		r.n = b.n
+		return
+	}
+	n := r.n + b.n
+	for i := range r.mean {
+		mb := b.shift[i] + b.s1[i]/b.n
+		m2b := math.Max(0, b.s2[i]-b.s1[i]*b.s1[i]/b.n)
+		delta := mb - r.mean[i]
+		r.mean[i] += delta * b.n / n
+		r.m2[i] += m2b + delta*delta*r.n*b.n/n
+	}
+	r.n = n
+}
+
+func (r *running) sd(i int) float64 {
+	if r.n < 2 {
+		return 0
+	}
+	return math.Sqrt(r.m2[i] / (r.n - 1))
+}
+
+// z975 is the standard normal quantile at 0.975: a 95% interval is mean +/- z975 standard errors.
+const z975 = 1.959963984540054
+
+func (r *running) ci95(i int) [2]float64 {
+	h := z975 * r.sd(i) / math.Sqrt(r.n)
+	return [2]float64{r.mean[i] - h, r.mean[i] + h}
+}
+
+// sketches holds one DDSketch per quantity that needs quantiles; zeros are counted apart and added
+// once per block, since most finding-years cost nothing.
+type sketches struct {
+	sk    []*ddsketch.DDSketch
+	zeros []float64
+}
+
+func newSketch() *ddsketch.DDSketch {
+	m, err := mapping.NewCubicallyInterpolatedMapping(SketchRelativeError)
+	if err != nil {
+		panic(err) // a constant relative accuracy in (0, 1): cannot fail
+	}
+	return ddsketch.NewDDSketch(m, store.NewDenseStore(), store.NewDenseStore())
+}
+
+func newSketches(mask []bool) sketches {
+	s := sketches{sk: make([]*ddsketch.DDSketch, len(mask)), zeros: make([]float64, len(mask))}
+	for i, on := range mask {
+		if on {
+			s.sk[i] = newSketch()
+		}
+	}
+	return s
+}
+
+func (s *sketches) add(q []float64) {
+	for i, x := range q {
+		sk := s.sk[i]
+		if sk == nil {
+			continue
+		}
+		if x == 0 {
+			s.zeros[i]++
+			continue
+		}
+		// Add fails only for values beyond the sketch's range (about 1e308) or NaN; an overflowed
+		// trial is reported by the moments, so the sketch may skip it.
+		_ = sk.Add(x)
+	}
+}
+
+func (s *sketches) flushZeros() {
+	for i, z := range s.zeros {
+		if z > 0 {
+			_ = s.sk[i].AddWithCount(0, z)
+			s.zeros[i] = 0
+		}
+	}
+}
+
+// results gathers everything a run reports: merged moments, exact per-trial totals (when they fit)
+// and merged sketches.
+type results struct {
+	total    running
+	lossVals []float64 // total annual loss per trial, by trial index; nil when not exact
+	aleVals  []float64 // total ALE(theta) per trial
+	sk       sketches
+}
+
+func newResults(p *plan, exactTrials int64) *results {
+	r := &results{total: newRunning(p.nq), sk: newSketches(p.sketchedQ)}
+	if exactTrials > 0 {
+		r.lossVals = make([]float64, exactTrials)
+		r.aleVals = make([]float64, exactTrials)
+	}
+	return r
+}
+
+// record stores a trial's totals; distinct trials write distinct indices, so workers need no lock.
+func (r *results) record(t int64, q []float64) {
+	if r.lossVals != nil {
+		r.lossVals[t] = q[0]
+		r.aleVals[t] = q[1]
+	}
+}
+
+func (r *results) mergeSketches(w *worker) {
+	for i, s := range w.sk.sk {
+		if s != nil {
+			_ = r.sk.sk[i].MergeWith(s)
+			s.Clear()
+		}
+	}
+}
+
+// meetsPrecision reports whether the 95% CI half-width of the mean annual loss is within rel x mean.
+func (r *results) meetsPrecision(rel float64) bool {
+	ci := r.total.ci95(0)
+	half := (ci[1] - ci[0]) / 2
+	return r.total.n >= 2 && half <= rel*math.Abs(r.total.mean[0])
+}
+
+// quantiler answers distribution questions about one quantity across trials.
+type quantiler interface {
+	quantile(p float64) float64
+	exceed(x float64) float64 // P(X > x)
+	tailMean(p float64) float64
+	minPositive() float64
+	max() float64
+}
+
+// exactQ holds every trial's value, sorted.
+type exactQ struct{ v []float64 }
+
+// quantile interpolates linearly between order statistics (Hyndman and Fan type 7, numpy's
+// default): h = (n-1)p, Q = v[floor h] + (h - floor h)(v[floor h + 1] - v[floor h]).
+func (e exactQ) quantile(p float64) float64 {
+	n := len(e.v)
+	if n == 0 {
+		return math.NaN()
+	}
+	h := float64(n-1) * p
+	lo := int(math.Floor(h))
+	if lo >= n-1 {
+		return e.v[n-1]
+	}
+	return e.v[lo] + (h-float64(lo))*(e.v[lo+1]-e.v[lo])
+}
+
+func (e exactQ) exceed(x float64) float64 {
+	i := sort.Search(len(e.v), func(i int) bool { return e.v[i] > x })
+	return float64(len(e.v)-i) / float64(len(e.v))
+}
+
+// tailMean is the expected shortfall: the mean of the values at or above the p-quantile.
+func (e exactQ) tailMean(p float64) float64 {
+	q := e.quantile(p)
+	i := sort.SearchFloat64s(e.v, q)
+	sum := 0.0
+	for _, x := range e.v[i:] {
+		sum += x
+	}
+	return sum / float64(len(e.v)-i)
+}
+
+func (e exactQ) minPositive() float64 {
+	i := sort.Search(len(e.v), func(i int) bool { return e.v[i] > 0 })
+	if i == len(e.v) {
+		return 0
+	}
+	return e.v[i]
+}
+
+func (e exactQ) max() float64 { return e.v[len(e.v)-1] }
+
+func newExactQ(v []float64) exactQ {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return exactQ{s}
+}
+
+// sketchQ answers from a DDSketch, within SketchRelativeError.
+type sketchQ struct{ s *ddsketch.DDSketch }
+
+func (k sketchQ) quantile(p float64) float64 {
+	v, err := k.s.GetValueAtQuantile(p)
+	if err != nil {
+		return math.NaN()
+	}
+	return v
+}
+
+func (k sketchQ) exceed(x float64) float64 {
+	above := 0.0
+	k.s.ForEach(func(v, c float64) bool {
+		if v > x {
+			above += c
+		}
+		return false
+	})
+	return above / k.s.GetCount()
+}
+
+func (k sketchQ) tailMean(p float64) float64 {
+	q := k.quantile(p)
+	var sum, cnt float64
+	k.s.ForEach(func(v, c float64) bool {
+		if v >= q {
+			sum += v * c
+			cnt += c
+		}
+		return false
+	})
+	if cnt == 0 {
+		return q
+	}
+	return sum / cnt
+}
+
+func (k sketchQ) minPositive() float64 {
+	m := math.Inf(1)
+	k.s.ForEach(func(v, c float64) bool {
+		if v > 0 && v < m {
+			m = v
+		}
+		return false
+	})
+	if math.IsInf(m, 1) {
+		return 0
+	}
+	return m
+}
+
+func (k sketchQ) max() float64 {
+	v, err := k.s.GetMaxValue()
+	if err != nil {
+		return 0
+	}
+	return v
+}
+
+// constQ is a quantity with the same value in every trial.
+type constQ struct{ v float64 }
+
+func (c constQ) quantile(float64) float64 { return c.v }
+func (c constQ) exceed(x float64) float64 {
+	if c.v > x {
+		return 1
+	}
+	return 0
+}
+func (c constQ) tailMean(float64) float64 { return c.v }
+func (c constQ) minPositive() float64 {
+	if c.v > 0 {
+		return c.v
+	}
+	return 0
+}
+func (c constQ) max() float64 { return c.v }
+
+var (
+	_ quantiler = exactQ{}
+	_ quantiler = sketchQ{}
+	_ quantiler = constQ{}
+)
