@@ -237,6 +237,9 @@ func (w *worker) trial() {
 		var lambda, n float64
 		if f.hazard >= 0 {
 			lambda, n = w.hazAFE[f.hazard], w.hazN[f.hazard]
+		} else if f.constRate && !p.collapse && f.rate < 10 {
+			lambda = f.rate
+			n = dist.PoissonInversion(st[f.vCount].r, lambda, f.expNeg)
 		} else {
 			lambda = drawFrequency(f.factors, st)
 			n = count(&st[f.vCount], lambda, f.bernoulli, p.collapse)

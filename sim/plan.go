@@ -80,6 +80,10 @@ type pFinding struct {
 	class     int // plan class group index, -1 if none
 	aleMethod int
 	certain   bool // ALE(theta) is the same in every trial
+	// constRate is set when the finding's own AFE is certain (no hazard): the Poisson sampler then
+	// uses expNeg = exp(-rate), computed once.
+	constRate    bool
+	rate, expNeg float64
 }
 
 type pAsset struct {
@@ -197,6 +201,15 @@ func compile(s *model.Scenario, collapse bool) *plan {
 			certain = false
 		}
 		pf.certain = certain
+		if pf.hazard < 0 && !pf.bernoulli {
+			pf.constRate = true
+			pf.rate = 1
+			for _, x := range pf.factors {
+				pf.constRate = pf.constRate && x.konst
+				pf.rate *= x.v
+			}
+			pf.expNeg = math.Exp(-pf.rate)
+		}
 	}
 	nf := len(p.findings)
 	p.qFinding = 2
