@@ -44,6 +44,11 @@ type Config struct {
 
 	// Progress, when not nil, is increased by the number of trials of each finished block.
 	Progress *atomic.Int64
+
+	// Budget, when > 0, searches for the set of safeguards with the highest expected savings whose
+	// expected cost (one-time plus A x annual) is within it (see budget.go). The run then takes
+	// two passes over the same draws.
+	Budget float64
 }
 
 // PrecisionBatch is the number of blocks added between precision checks; fixed so that where a
@@ -77,7 +82,42 @@ func Run(ctx context.Context, s *model.Scenario, cfg Config) (*Summary, error) {
 		return nil, fmt.Errorf("precision must be > 0 (got %g)", cfg.Precision)
 	}
 	start := time.Now()
-	p := compile(s, cfg.Collapse)
+	var budget *BudgetResult
+	var extra [][]int
+	if cfg.Budget > 0 {
+		var err error
+		budget, extra, err = searchBudget(ctx, s, cfg)
+		if err != nil {
+			return nil, err
+		}
+	}
+	sum, err := run(ctx, s, cfg, extra)
+	if err != nil {
+		return nil, err
+	}
+	if budget != nil {
+		budget.attach(sum, len(s.Portfolios))
+		sum.Budget = budget
+	}
+	sum.Run.WallSeconds = time.Since(start).Seconds()
+	return sum, nil
+}
+
+// run is one pass: it simulates and summarises, with extra sets of safeguards as further variants.
+func run(ctx context.Context, s *model.Scenario, cfg Config, extra [][]int) (*Summary, error) {
+	p, err := compileWith(s, cfg.Collapse, extra, false)
+	if err != nil {
+		return nil, err
+	}
+	res, trials, err := simulate(ctx, p, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return res.summary(p, cfg, trials), nil
+}
+
+// simulate runs the trials of a compiled plan and returns the merged results.
+func simulate(ctx context.Context, p *plan, cfg Config) (*results, int64, error) {
 	totalBlocks := (cfg.Trials + BlockSize - 1) / BlockSize
 	exact := cfg.Trials <= cfg.ExactLimit
 	var res *results
@@ -97,7 +137,7 @@ func Run(ctx context.Context, s *model.Scenario, cfg Config) (*Summary, error) {
 			next = min(done+PrecisionBatch, totalBlocks)
 		}
 		if err := runBlocks(ctx, p, cfg, workers, res, done, next); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		done = next
 		if cfg.Precision > 0 && res.meetsPrecision(cfg.Precision) {
@@ -107,10 +147,7 @@ func Run(ctx context.Context, s *model.Scenario, cfg Config) (*Summary, error) {
 	for _, w := range workers {
 		res.mergeSketches(w)
 	}
-	trials := min(done*BlockSize, cfg.Trials)
-	sum := res.summary(p, cfg, trials)
-	sum.Run.WallSeconds = time.Since(start).Seconds()
-	return sum, nil
+	return res, min(done*BlockSize, cfg.Trials), nil
 }
 
 // runBlocks runs blocks [from, to) on the workers and merges their moments in block order.
@@ -169,21 +206,40 @@ type worker struct {
 	ale    []float64
 	q      []float64
 	sk     sketches
+	ratio  []ratioSketch // per variant: cost/savings of the trials that pay
+
+	sgOne, sgAnn []float64
+	effVal       [][]float64
+	unitBaseVal  []float64
+	ev, evU      [][]float64 // per finding kept for thinning: this year's event losses and uniforms
+	tmp          []float64
 }
 
 func newWorker(p *plan, seed uint64) *worker {
 	nf := len(p.findings)
-	return &worker{
+	w := &worker{
 		p: p, seed: seed,
-		st:     newStreams(len(p.keys)),
-		hazAFE: make([]float64, len(p.hazards)),
-		hazN:   make([]float64, len(p.hazards)),
-		afe:    make([]float64, nf),
-		loss:   make([]float64, nf),
-		ale:    make([]float64, nf),
-		q:      make([]float64, p.nq),
-		sk:     newSketches(p.sketchedQ),
+		st:          newStreams(len(p.keys)),
+		hazAFE:      make([]float64, len(p.hazards)),
+		hazN:        make([]float64, len(p.hazards)),
+		afe:         make([]float64, nf),
+		loss:        make([]float64, nf),
+		ale:         make([]float64, nf),
+		q:           make([]float64, p.nq),
+		sk:          newSketches(p.sketchedQ),
+		ratio:       newRatioSketches(len(p.variants)),
+		sgOne:       make([]float64, len(p.safeguards)),
+		sgAnn:       make([]float64, len(p.safeguards)),
+		effVal:      make([][]float64, len(p.safeguards)),
+		unitBaseVal: make([]float64, len(p.units)),
+		ev:          make([][]float64, nf),
+		evU:         make([][]float64, nf),
+		tmp:         make([]float64, nf),
 	}
+	for k, sg := range p.safeguards {
+		w.effVal[k] = make([]float64, len(sg.effects))
+	}
+	return w
 }
 
 func (w *worker) runBlock(b uint64, lo, hi int64, res *results) moments {
@@ -196,6 +252,7 @@ func (w *worker) runBlock(b uint64, lo, hi int64, res *results) moments {
 		w.trial()
 		m.add(w.q)
 		w.sk.add(w.q)
+		w.addRatios()
 		res.record(t, w.q)
 	}
 	w.sk.flushZeros()
@@ -246,14 +303,29 @@ func (w *worker) trial() {
 		}
 		w.afe[i] = lambda
 		var l float64
+		if f.thin {
+			w.ev[i] = w.ev[i][:0]
+		}
 		switch {
 		case f.loss.konst || p.collapse:
 			l = n * f.loss.v
+			if f.thin {
+				for k := 0.0; k < n; k++ {
+					w.ev[i] = append(w.ev[i], f.loss.v)
+				}
+			}
 		default:
 			r := st[f.loss.vr].r
 			for k := 0.0; k < n; k++ {
-				l += f.loss.d.Rand(r)
+				x := f.loss.d.Rand(r)
+				l += x
+				if f.thin {
+					w.ev[i] = append(w.ev[i], x)
+				}
 			}
+		}
+		if f.thin {
+			w.drawThinning(i)
 		}
 		w.loss[i] = l
 	}
@@ -297,5 +369,23 @@ func (w *worker) trial() {
 			q[p.qClass+2*f.class] += l
 			q[p.qClass+2*f.class+1] += ale
 		}
+	}
+	if len(p.variants) > 0 {
+		w.drawSafeguards()
+		w.variants(q[1])
+		for _, pr := range p.pairList {
+			q[pr.q] = q[p.variants[pr.a].q+vqSavings] - q[p.variants[pr.b].q+vqSavings]
+		}
+	}
+}
+
+// drawThinning draws one uniform per event of a finding whose ALE is estimated under a cap: under
+// a safeguard with frequency factor phi an event happens when its uniform is below phi, so the
+// safeguarded year's events are a subset of the baseline year's (common random numbers).
+func (w *worker) drawThinning(i int) {
+	r := w.st[w.p.findings[i].vThin].r
+	w.evU[i] = w.evU[i][:0]
+	for range w.ev[i] {
+		w.evU[i] = append(w.evU[i], dist.Uniform01(r))
 	}
 }

@@ -22,6 +22,17 @@ type plan struct {
 	sites   []group // sites with at least one quantified finding, in file order
 	classes []group
 
+	safeguards         []pSafeguard
+	units              []pUnit
+	unitOf             []int // unit of each plan finding
+	variants           []pVariant
+	nSafeguardVariants int   // variants[:n] are the safeguards alone, the rest portfolios and sets
+	unitTableQ         []int // with the budget search: first quantity of each unit's ALE table
+	// pairQ[a] is the first quantity of the paired differences of variant a with each later
+	// variant of its group (safeguards, or portfolios); nil when there are too many to track.
+	pairQ    map[[2]int]int
+	pairList []pairRef // the same, in a fixed order for the trial loop
+
 	// Quantity layout of a trial's result vector: total loss, total ALE, then per finding (loss,
 	// ALE), per site (loss, ALE), per class (loss, ALE).
 	nq        int
@@ -84,6 +95,8 @@ type pFinding struct {
 	// uses expNeg = exp(-rate), computed once.
 	constRate    bool
 	rate, expNeg float64
+	thin         bool // events are kept for thinning under safeguards (capped, estimated ALE)
+	vThin        int
 }
 
 type pAsset struct {
@@ -117,9 +130,20 @@ func (p *plan) frequency(f model.Frequency, prefix string) []pEst {
 	return out
 }
 
+// maxPairVariants bounds the variants of a group whose paired differences are tracked (their
+// number grows as the square).
+const maxPairVariants = 64
+
 // compile builds the plan. With collapse, every estimate takes its point value, event counts take
-// their expectation, and asset caps are off: the engine then computes the 1983 arithmetic.
+// their expectation, and asset caps are off: the engine then computes the 1983 arithmetic. extra
+// lists further sets of safeguards to evaluate (the budget search's candidates); budget lays out the
+// per-unit tables the search needs.
 func compile(s *model.Scenario, collapse bool) *plan {
+	p, _ := compileWith(s, collapse, nil, false)
+	return p
+}
+
+func compileWith(s *model.Scenario, collapse bool, extra [][]int, budget bool) (*plan, error) {
 	p := &plan{s: s, collapse: collapse}
 	for _, h := range s.Hazards {
 		key := "hazard/" + h.ID
@@ -216,8 +240,13 @@ func compile(s *model.Scenario, collapse bool) *plan {
 	p.qSite = p.qFinding + 2*nf
 	p.qClass = p.qSite + 2*len(p.sites)
 	p.nq = p.qClass + 2*len(p.classes)
+	if err := p.compileSafeguards(extra); err != nil {
+		return nil, err
+	}
+	p.layoutVariants(budget)
+	p.layoutPairs()
 	p.sketchedQ = make([]bool, p.nq)
-	for q := range p.sketchedQ {
+	for q := 0; q < p.qClass+2*len(p.classes); q++ {
 		p.sketchedQ[q] = true
 	}
 	for i, f := range p.findings {
@@ -225,8 +254,40 @@ func compile(s *model.Scenario, collapse bool) *plan {
 			p.sketchedQ[p.qFinding+2*i+1] = false
 		}
 	}
-	return p
+	for _, v := range p.variants {
+		p.sketchedQ[v.q+vqSavings] = true
+	}
+	return p, nil
 }
+
+// layoutPairs appends, for each group of variants (safeguards alone; portfolios and sets), the
+// paired difference of savings of every two variants, so that whether a ranking is settled can be
+// read off their confidence intervals.
+func (p *plan) layoutPairs() {
+	p.pairQ = map[[2]int]int{}
+	groups := [][2]int{{0, p.nSafeguardVariants}, {p.nSafeguardVariants, len(p.variants)}}
+	for _, g := range groups {
+		if g[1]-g[0] > maxPairVariants {
+			continue
+		}
+		for a := g[0]; a < g[1]; a++ {
+			for b := a + 1; b < g[1]; b++ {
+				p.pairQ[[2]int{a, b}] = p.nq
+				p.nq++
+			}
+		}
+	}
+	p.pairList = p.pairList[:0]
+	for a := range p.variants {
+		for b := a + 1; b < len(p.variants); b++ {
+			if q, ok := p.pairQ[[2]int{a, b}]; ok {
+				p.pairList = append(p.pairList, pairRef{a, b, q})
+			}
+		}
+	}
+}
+
+type pairRef struct{ a, b, q int }
 
 // cappedMean is E[min(N L, V)] for N ~ Poisson(lambda) (or Bernoulli(lambda)) and a fixed loss L
 // per event: sum over n <= m of P(N=n) n L, plus V P(N > m), with m = floor(V/L).

@@ -95,8 +95,9 @@ func (r *running) ci95(i int) [2]float64 {
 // sketches holds one DDSketch per quantity that needs quantiles; zeros are counted apart and added
 // once per block, since most finding-years cost nothing.
 type sketches struct {
-	sk    []*ddsketch.DDSketch
-	zeros []float64
+	sk       []*ddsketch.DDSketch
+	zeros    []float64
+	min, max []float64 // exact extremes, to clamp quantiles (a constant is then reported exactly)
 }
 
 func newSketch() *ddsketch.DDSketch {
@@ -108,11 +109,13 @@ func newSketch() *ddsketch.DDSketch {
 }
 
 func newSketches(mask []bool) sketches {
-	s := sketches{sk: make([]*ddsketch.DDSketch, len(mask)), zeros: make([]float64, len(mask))}
+	s := sketches{sk: make([]*ddsketch.DDSketch, len(mask)), zeros: make([]float64, len(mask)),
+		min: make([]float64, len(mask)), max: make([]float64, len(mask))}
 	for i, on := range mask {
 		if on {
 			s.sk[i] = newSketch()
 		}
+		s.min[i], s.max[i] = math.Inf(1), math.Inf(-1)
 	}
 	return s
 }
@@ -122,6 +125,12 @@ func (s *sketches) add(q []float64) {
 		sk := s.sk[i]
 		if sk == nil {
 			continue
+		}
+		if x < s.min[i] {
+			s.min[i] = x
+		}
+		if x > s.max[i] {
+			s.max[i] = x
 		}
 		if x == 0 {
 			s.zeros[i]++
@@ -149,10 +158,11 @@ type results struct {
 	lossVals []float64 // total annual loss per trial, by trial index; nil when not exact
 	aleVals  []float64 // total ALE(theta) per trial
 	sk       sketches
+	ratio    []ratioSketch
 }
 
 func newResults(p *plan, exactTrials int64) *results {
-	r := &results{total: newRunning(p.nq), sk: newSketches(p.sketchedQ)}
+	r := &results{total: newRunning(p.nq), sk: newSketches(p.sketchedQ), ratio: newRatioSketches(len(p.variants))}
 	if exactTrials > 0 {
 		r.lossVals = make([]float64, exactTrials)
 		r.aleVals = make([]float64, exactTrials)
@@ -173,7 +183,13 @@ func (r *results) mergeSketches(w *worker) {
 		if s != nil {
 			_ = r.sk.sk[i].MergeWith(s)
 			s.Clear()
+			r.sk.min[i] = math.Min(r.sk.min[i], w.sk.min[i])
+			r.sk.max[i] = math.Max(r.sk.max[i], w.sk.max[i])
 		}
+	}
+	for i := range w.ratio {
+		_ = r.ratio[i].s.MergeWith(w.ratio[i].s)
+		w.ratio[i].s.Clear()
 	}
 }
 
@@ -243,15 +259,21 @@ func newExactQ(v []float64) exactQ {
 	return exactQ{s}
 }
 
-// sketchQ answers from a DDSketch, within SketchRelativeError.
-type sketchQ struct{ s *ddsketch.DDSketch }
+// sketchQ answers from a DDSketch, within SketchRelativeError, clamped to the exact extremes.
+type sketchQ struct {
+	s      *ddsketch.DDSketch
+	lo, hi float64 // exact minimum and maximum
+}
 
 func (k sketchQ) quantile(p float64) float64 {
+	if k.lo == k.hi {
+		return k.lo
+	}
 	v, err := k.s.GetValueAtQuantile(p)
 	if err != nil {
 		return math.NaN()
 	}
-	return v
+	return math.Min(math.Max(v, k.lo), k.hi)
 }
 
 func (k sketchQ) exceed(x float64) float64 {
@@ -295,13 +317,7 @@ func (k sketchQ) minPositive() float64 {
 	return m
 }
 
-func (k sketchQ) max() float64 {
-	v, err := k.s.GetMaxValue()
-	if err != nil {
-		return 0
-	}
-	return v
-}
+func (k sketchQ) max() float64 { return k.hi }
 
 // constQ is a quantity with the same value in every trial.
 type constQ struct{ v float64 }
@@ -327,3 +343,38 @@ var (
 	_ quantiler = sketchQ{}
 	_ quantiler = constQ{}
 )
+
+// ratioSketch holds the cost to savings ratio of the trials in which a variant pays (savings > 0);
+// in the others the ratio is taken as infinite (the safeguard never pays back), which keeps the
+// ordering of ratios meaningful across the sign change of savings.
+type ratioSketch struct{ s *ddsketch.DDSketch }
+
+func newRatioSketches(n int) []ratioSketch {
+	out := make([]ratioSketch, n)
+	for i := range out {
+		out[i].s = newSketch()
+	}
+	return out
+}
+
+func (w *worker) addRatios() {
+	for vi := range w.p.variants {
+		v := &w.p.variants[vi]
+		if sav := w.q[v.q+vqSavings]; sav > 0 {
+			_ = w.ratio[vi].s.Add(w.q[v.q+vqCost] / sav)
+		}
+	}
+}
+
+// ratioQuantile is the p-quantile of the per-trial ratio, given the fraction of trials that pay:
+// +Inf when p falls among the trials that do not.
+func ratioQuantile(s *ddsketch.DDSketch, pays, p float64) float64 {
+	if pays <= 0 || p > pays || s.IsEmpty() {
+		return math.Inf(1)
+	}
+	v, err := s.GetValueAtQuantile(p / pays)
+	if err != nil {
+		return math.Inf(1)
+	}
+	return v
+}

@@ -3,6 +3,10 @@ package sim
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strings"
+
+	"github.com/alesim/alesim/model"
 )
 
 // Summary is the result of a run; its JSON form is the output contract of `alesim run`. Money is
@@ -16,6 +20,9 @@ type Summary struct {
 	Findings   []FindingStats    `json:"findings"`
 	Sites      []GroupStats      `json:"sites"`
 	Classes    []GroupStats      `json:"classes"`
+	Safeguards []SafeguardStats  `json:"safeguards"`
+	Portfolios []SafeguardStats  `json:"portfolios"`
+	Budget     *BudgetResult     `json:"budget,omitempty"`
 	Warnings   []string          `json:"warnings"`
 }
 
@@ -124,7 +131,7 @@ func (r *results) quantilerFor(p *plan, q int) quantiler {
 	if !p.sketchedQ[q] {
 		return constQ{r.total.mean[q]}
 	}
-	return sketchQ{r.sk.sk[q]}
+	return sketchQ{r.sk.sk[q], r.sk.min[q], r.sk.max[q]}
 }
 
 func (r *results) aleStats(p *plan, q int, point float64) ALEStats {
@@ -213,6 +220,10 @@ func (r *results) summary(p *plan, cfg Config, trials int64) *Summary {
 	}
 	sum.Sites = groupStats(p.sites, p.qSite)
 	sum.Classes = groupStats(p.classes, p.qClass)
+	r.safeguardSummary(p, sum)
+	if len(p.variants) > 0 && len(p.pairQ) == 0 {
+		sum.Warnings = append(sum.Warnings, fmt.Sprintf("more than %d safeguards or portfolios: whether their ranking is settled is not assessed", maxPairVariants))
+	}
 	return sum
 }
 
@@ -235,4 +246,179 @@ func exceedanceCurve(q quantiler) []ExceedancePoint {
 		out = append(out, ExceedancePoint{x, q.exceed(x)})
 	}
 	return out
+}
+
+// SavingsStats describes a safeguard's savings over the horizon across trials:
+// A x (ALE_base(theta) - ALE_with(theta) - annual cost) - one-time cost.
+type SavingsStats struct {
+	Mean float64    `json:"mean"`
+	CI95 [2]float64 `json:"ci95"`
+	SD   float64    `json:"sd"`
+	P05  float64    `json:"p05"`
+	P50  float64    `json:"p50"`
+	P95  float64    `json:"p95"`
+}
+
+// MeanCI is a mean with its 95% confidence interval.
+type MeanCI struct {
+	Mean float64    `json:"mean"`
+	CI95 [2]float64 `json:"ci95"`
+}
+
+// RatioStats is the cost to savings ratio (cost / savings, as the 1983 report defines it). Mean is
+// the ratio of the means, E[cost] / E[savings] (null when expected savings are not positive); P05
+// and P95 are quantiles of the per-trial ratio, a trial in which the safeguard does not pay
+// counting as an infinite ratio (null when the quantile falls among those trials).
+type RatioStats struct {
+	Mean *float64 `json:"mean"`
+	P05  *float64 `json:"p05"`
+	P95  *float64 `json:"p95"`
+}
+
+// PairDiff is the paired difference of mean savings between a safeguard and the next in rank, on
+// the same trials. Settled is false when its 95% interval includes zero: the order of the two is
+// not established by this run.
+type PairDiff struct {
+	Next    string     `json:"next"`
+	Mean    float64    `json:"mean"`
+	CI95    [2]float64 `json:"ci95"`
+	Settled bool       `json:"settled"`
+}
+
+// SafeguardStats is a safeguard's (or a portfolio's) cost-benefit under uncertainty, beside the
+// point-mode figures.
+type SafeguardStats struct {
+	ID             string       `json:"id"`
+	Title          string       `json:"title"`
+	Members        []string     `json:"members,omitempty"` // portfolios only
+	Findings       []string     `json:"findings"`
+	Alternative    bool         `json:"alternative,omitempty"`
+	PointReduction float64      `json:"point_reduction"`
+	PointCost      float64      `json:"point_cost"`
+	PointSavings   float64      `json:"point_savings"`
+	PointRatio     *float64     `json:"point_ratio"`
+	Savings        SavingsStats `json:"savings"`
+	PPositive      float64      `json:"p_positive"` // probability that savings > 0
+	Ratio          RatioStats   `json:"ratio"`
+	Reduction      MeanCI       `json:"reduction"` // horizon loss reduction, A x (ALE - ALE with)
+	Cost           MeanCI       `json:"cost"`      // one-time + A x annual
+	ALEWith        MeanCI       `json:"ale_with"`  // total ALE(theta) with this safeguard or set
+	Rank           int          `json:"rank"`      // 1 = highest mean savings, within its group
+	VsNext         *PairDiff    `json:"vs_next,omitempty"`
+}
+
+func finiteOrNil(x float64) *float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return nil
+	}
+	return &x
+}
+
+func (r *results) variantStats(p *plan, vi int, point model.PointSafeguard, pointTotals *model.PointTotals) SafeguardStats {
+	v := &p.variants[vi]
+	q := v.q
+	sq := r.quantilerFor(p, q+vqSavings)
+	st := SafeguardStats{
+		ID: v.id, Title: v.title, Findings: []string{},
+		Savings: SavingsStats{Mean: r.total.mean[q+vqSavings], CI95: r.total.ci95(q + vqSavings), SD: r.total.sd(q + vqSavings),
+			P05: sq.quantile(0.05), P50: sq.quantile(0.5), P95: sq.quantile(0.95)},
+		PPositive: r.total.mean[q+vqPays],
+		Reduction: MeanCI{r.total.mean[q+vqReduction], r.total.ci95(q + vqReduction)},
+		Cost:      MeanCI{r.total.mean[q+vqCost], r.total.ci95(q + vqCost)},
+		ALEWith:   MeanCI{r.total.mean[q+vqALEWith], r.total.ci95(q + vqALEWith)},
+	}
+	if st.Savings.Mean > 0 {
+		st.Ratio.Mean = finiteOrNil(st.Cost.Mean / st.Savings.Mean)
+	}
+	st.Ratio.P05 = finiteOrNil(ratioQuantile(r.ratio[vi].s, st.PPositive, 0.05))
+	st.Ratio.P95 = finiteOrNil(ratioQuantile(r.ratio[vi].s, st.PPositive, 0.95))
+	seen := map[string]bool{}
+	for _, k := range v.members {
+		for _, e := range p.safeguards[k].effects {
+			id := p.findings[e.finding].id
+			if !seen[id] {
+				seen[id] = true
+				st.Findings = append(st.Findings, id)
+			}
+		}
+	}
+	if pointTotals != nil {
+		st.PointReduction, st.PointCost, st.PointSavings, st.PointRatio = pointTotals.Reduction, pointTotals.Cost, pointTotals.Savings, pointTotals.Ratio
+	} else {
+		st.PointReduction, st.PointCost, st.PointSavings, st.PointRatio = point.Reduction, point.Cost, point.Savings, point.Ratio
+		st.Alternative = point.Alternative
+	}
+	return st
+}
+
+// rankGroup ranks variants [from, to) of the plan by mean savings (ties by id) and fills each one's
+// paired difference with the next in rank.
+func (r *results) rankGroup(p *plan, stats []SafeguardStats, from int) {
+	order := make([]int, len(stats))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		x, y := stats[a].Savings.Mean, stats[b].Savings.Mean
+		switch {
+		case x > y:
+			return -1
+		case x < y:
+			return 1
+		}
+		return strings.Compare(stats[a].ID, stats[b].ID)
+	})
+	for rank, i := range order {
+		stats[i].Rank = rank + 1
+		if rank+1 >= len(order) {
+			continue
+		}
+		j := order[rank+1]
+		a, b, sign := from+i, from+j, 1.0
+		if a > b {
+			a, b, sign = b, a, -1
+		}
+		q, ok := p.pairQ[[2]int{a, b}]
+		if !ok {
+			continue
+		}
+		ci := r.total.ci95(q)
+		d := &PairDiff{Next: stats[j].ID, Mean: sign * r.total.mean[q], CI95: ci}
+		if sign < 0 {
+			d.CI95 = [2]float64{-ci[1], -ci[0]}
+		}
+		d.Settled = d.CI95[0] > 0 || d.CI95[1] < 0
+		stats[i].VsNext = d
+	}
+}
+
+// safeguardSummary fills the safeguards and portfolios of the summary.
+func (r *results) safeguardSummary(p *plan, sum *Summary) {
+	s := p.s
+	all := make([]int, len(s.Safeguards))
+	for i := range all {
+		all[i] = i
+	}
+	pointSG := map[string]model.PointSafeguard{}
+	for _, ps := range s.Point(all).Safeguards {
+		pointSG[ps.ID] = ps
+	}
+	sum.Safeguards = []SafeguardStats{}
+	sum.Portfolios = []SafeguardStats{}
+	for vi := 0; vi < p.nSafeguardVariants; vi++ {
+		sum.Safeguards = append(sum.Safeguards, r.variantStats(p, vi, pointSG[p.variants[vi].id], nil))
+	}
+	for vi := p.nSafeguardVariants; vi < len(p.variants); vi++ {
+		v := &p.variants[vi]
+		pt := s.Point(v.members).Totals
+		st := r.variantStats(p, vi, model.PointSafeguard{}, &pt)
+		st.Members = []string{}
+		for _, k := range v.members {
+			st.Members = append(st.Members, p.safeguards[k].id)
+		}
+		sum.Portfolios = append(sum.Portfolios, st)
+	}
+	r.rankGroup(p, sum.Safeguards, 0)
+	nNamed := len(s.Portfolios)
+	r.rankGroup(p, sum.Portfolios[:nNamed], p.nSafeguardVariants)
 }

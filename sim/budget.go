@@ -1,0 +1,260 @@
+package sim
+
+import (
+	"context"
+	"math"
+	"math/bits"
+	"slices"
+	"strings"
+
+	"github.com/alesim/alesim/model"
+)
+
+// The budget search: the set of safeguards with the highest expected savings whose expected cost
+// (one-time plus A x annual) is within the budget.
+//
+// Expected savings of a set S are A x sum over units u of (E[ALE_u] - E[ALE_u with S]) minus the
+// expected costs of S's members. A unit's ALE with S depends only on S's members that act on it,
+// so one pass of the simulation records, for every unit, the mean over trials of its ALE with each
+// subset of its own safeguards (on the same draws for all subsets: common random numbers). Any set's
+// expected savings is then a sum of table entries, so up to ExactCandidates candidates are searched
+// exhaustively (2^n sets). Above that a heuristic is used: greedy (add the safeguard that raises
+// expected savings most while the budget allows) then single swaps and removals until none helps.
+// A second pass on the same draws gives the chosen sets their full statistics. The best set's
+// interval is conditional on its having been chosen on these same trials, so it is slightly
+// optimistic (the winner's curse); re-run with another --seed to check it out of sample.
+
+// ExactCandidates is the largest number of candidate safeguards searched exhaustively.
+const ExactCandidates = 20
+
+// runnersUp is how many further sets are reported beside the best.
+const runnersUp = 3
+
+// BudgetResult is the outcome of the budget search.
+type BudgetResult struct {
+	Amount     float64     `json:"amount"`
+	Method     string      `json:"method"`     // "exact" or "heuristic"
+	Candidates int         `json:"candidates"` // safeguards whose own expected cost fits the budget
+	Best       BudgetSet   `json:"best"`
+	RunnersUp  []BudgetSet `json:"runners_up"`
+}
+
+// BudgetSet is one set of safeguards with its expected cost and simulated savings.
+type BudgetSet struct {
+	Members      []string     `json:"members"`
+	ExpectedCost float64      `json:"expected_cost"`
+	Savings      SavingsStats `json:"savings"`
+	PPositive    float64      `json:"p_positive"`
+	members      []int
+}
+
+type scoredSet struct {
+	members []int // sorted scenario safeguard indices
+	savings float64
+	cost    float64
+}
+
+func searchBudget(ctx context.Context, s *model.Scenario, cfg Config) (*BudgetResult, [][]int, error) {
+	p, err := compileWith(s, cfg.Collapse, nil, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, _, err := simulate(ctx, p, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	A := s.AnnuityFactor
+	cost := make([]float64, len(p.safeguards))
+	var cands []int
+	for k := range p.safeguards {
+		cost[k] = res.total.mean[p.variants[k].q+vqCost]
+		if cost[k] <= cfg.Budget {
+			cands = append(cands, k)
+		}
+	}
+	table := func(u int, mask uint32) float64 { return res.total.mean[p.unitTableQ[u]+int(mask)] }
+	// eval returns the expected savings and cost of a set given as membership flags.
+	in := make([]bool, len(p.safeguards))
+	eval := func(set []int) (float64, float64) {
+		for _, k := range set {
+			in[k] = true
+		}
+		sav, c := 0.0, 0.0
+		for ui, u := range p.units {
+			var mask uint32
+			for b, k := range u.sgs {
+				if in[k] {
+					mask |= 1 << b
+				}
+			}
+			if mask != 0 {
+				sav += A * (table(ui, 0) - table(ui, mask))
+			}
+		}
+		for _, k := range set {
+			c += cost[k]
+			in[k] = false
+		}
+		return sav - c, c
+	}
+	var top []scoredSet
+	consider := func(set []int) {
+		sav, c := eval(set)
+		if c > cfg.Budget {
+			return
+		}
+		top = insertTop(top, scoredSet{slices.Clone(set), sav, c}, runnersUp+1)
+	}
+	out := &BudgetResult{Amount: cfg.Budget, Candidates: len(cands)}
+	if len(cands) <= ExactCandidates {
+		out.Method = "exact"
+		set := make([]int, 0, len(cands))
+		for m := uint64(0); m < 1<<len(cands); m++ {
+			set = set[:0]
+			for b := m; b != 0; b &= b - 1 {
+				set = append(set, cands[bits.TrailingZeros64(b)])
+			}
+			consider(set)
+		}
+	} else {
+		out.Method = "heuristic"
+		greedy(cands, cfg.Budget, eval, consider)
+	}
+	if len(top) == 0 {
+		top = []scoredSet{{}}
+	}
+	var extra [][]int
+	for i, t := range top {
+		bs := BudgetSet{ExpectedCost: t.cost, members: t.members, Members: []string{}}
+		for _, k := range t.members {
+			bs.Members = append(bs.Members, p.safeguards[k].id)
+		}
+		if i == 0 {
+			out.Best = bs
+		} else {
+			out.RunnersUp = append(out.RunnersUp, bs)
+		}
+		extra = append(extra, t.members)
+	}
+	if out.RunnersUp == nil {
+		out.RunnersUp = []BudgetSet{}
+	}
+	return out, extra, nil
+}
+
+// greedy adds, while the budget allows, the candidate that raises expected savings most; then it
+// tries removing one member or swapping one member for a non-member until no change helps.
+func greedy(cands []int, budget float64, eval func([]int) (float64, float64), consider func([]int)) []int {
+	var set []int
+	cur, _ := eval(nil)
+	consider(nil)
+	for {
+		bestK, bestSav := -1, cur
+		for _, k := range cands {
+			if slices.Contains(set, k) {
+				continue
+			}
+			trial := append(slices.Clone(set), k)
+			slices.Sort(trial)
+			sav, c := eval(trial)
+			if c <= budget {
+				consider(trial)
+				if sav > bestSav {
+					bestK, bestSav = k, sav
+				}
+			}
+		}
+		if bestK < 0 {
+			break
+		}
+		set = append(set, bestK)
+		slices.Sort(set)
+		cur = bestSav
+	}
+	for improved, rounds := true, 0; improved && rounds < 1000; rounds++ {
+		improved = false
+		for i := range set {
+			for _, k := range append([]int{-1}, cands...) {
+				if k >= 0 && slices.Contains(set, k) {
+					continue
+				}
+				trial := slices.Delete(slices.Clone(set), i, i+1)
+				if k >= 0 {
+					trial = append(trial, k)
+				}
+				slices.Sort(trial)
+				sav, c := eval(trial)
+				if c <= budget {
+					consider(trial)
+					if sav > cur+1e-9*math.Abs(cur) {
+						set, cur, improved = trial, sav, true
+						break
+					}
+				}
+			}
+			if improved {
+				break
+			}
+		}
+	}
+	return set
+}
+
+// insertTop keeps the n best sets by expected savings; ties go to the cheaper, then the smaller,
+// then the lexicographically first set, so the result does not depend on search order.
+func insertTop(top []scoredSet, s scoredSet, n int) []scoredSet {
+	for _, t := range top {
+		if slices.Equal(t.members, s.members) {
+			return top
+		}
+	}
+	better := func(a, b scoredSet) bool {
+		if a.savings != b.savings {
+			return a.savings > b.savings
+		}
+		if a.cost != b.cost {
+			return a.cost < b.cost
+		}
+		if len(a.members) != len(b.members) {
+			return len(a.members) < len(b.members)
+		}
+		return slices.Compare(a.members, b.members) < 0
+	}
+	i := len(top)
+	for i > 0 && better(s, top[i-1]) {
+		i--
+	}
+	if i >= n {
+		return top
+	}
+	top = slices.Insert(top, i, s)
+	if len(top) > n {
+		top = top[:n]
+	}
+	return top
+}
+
+// attach moves the chosen sets' statistics out of the second pass's portfolios into the result.
+func (b *BudgetResult) attach(sum *Summary, nPortfolios int) {
+	extra := sum.Portfolios[nPortfolios:]
+	sum.Portfolios = sum.Portfolios[:nPortfolios]
+	set := func(bs *BudgetSet, st SafeguardStats) {
+		bs.Savings, bs.PPositive = st.Savings, st.PPositive
+	}
+	if len(extra) > 0 {
+		set(&b.Best, extra[0])
+	}
+	for i := range b.RunnersUp {
+		if i+1 < len(extra) {
+			set(&b.RunnersUp[i], extra[i+1])
+		}
+	}
+}
+
+// describe names a set for people.
+func (bs BudgetSet) describe() string {
+	if len(bs.Members) == 0 {
+		return "(no safeguard)"
+	}
+	return strings.Join(bs.Members, ", ")
+}

@@ -1,0 +1,331 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+
+	"github.com/alesim/alesim/model"
+)
+
+// Safeguards, portfolios and the units they act on.
+//
+// A variant is the baseline with some safeguards in place: each safeguard alone, each named
+// portfolio, and any candidate set of the budget search. Variants are evaluated on the baseline's
+// own draws (common random numbers), so a saving is a paired difference.
+//
+// A unit is the smallest part of the scenario whose ALE(theta) a safeguard changes on its own: one
+// finding, or the findings charged to one asset whose ALE is estimated from capped losses (a cap
+// couples them). A unit's ALE with a set of safeguards depends only on which of the safeguards
+// acting on it are in the set: a bitmask over the unit's own safeguards. Effects combine as
+// model.Adjust says (multiplicatively), so a portfolio is evaluated as the combination.
+
+type pSafeguard struct {
+	id      string
+	sIdx    int
+	oneTime pEst
+	annual  pEst
+	effects []pEffect
+}
+
+type pEffect struct {
+	finding int // plan finding index
+	kind    model.EffectKind
+	onLoss  bool
+	val     pEst
+}
+
+type pUnit struct {
+	members  []int // plan finding indices
+	estimate bool  // capped findings whose ALE is estimated by thinning the year's own events
+	asset    int   // plan asset index when estimate
+	sgs      []int // plan safeguard indices acting on a member, by bit
+	// eff[b][m] is the index, in safeguard sgs[b]'s effects, of its effect on member m, or -1.
+	eff [][]int
+}
+
+type pVariant struct {
+	id      string
+	title   string
+	members []int // plan safeguard indices
+	units   []unitMask
+	q       int // first of the variant's quantities
+}
+
+type unitMask struct {
+	unit int
+	mask uint32
+}
+
+// Quantities per variant, from v.q: savings, reduction, cost, pays (0 or 1), total ALE with.
+const (
+	vqSavings = iota
+	vqReduction
+	vqCost
+	vqPays
+	vqALEWith
+	vqCount
+)
+
+// maxUnitSafeguards bounds the safeguards acting on one unit (2^n subset masks).
+const maxUnitSafeguards = 24
+
+func (p *plan) compileSafeguards(extra [][]int) error {
+	s := p.s
+	byScenario := map[int]int{}
+	for i := range p.findings {
+		byScenario[p.findings[i].sIdx] = i
+	}
+	for k := range s.Safeguards {
+		sg := &s.Safeguards[k]
+		key := "safeguard/" + sg.ID
+		ps := pSafeguard{id: sg.ID, sIdx: k,
+			oneTime: p.est(sg.OneTimeCost, key+"/one_time_cost"),
+			annual:  p.est(sg.AnnualCost, key+"/annual_cost")}
+		for _, e := range sg.Effects {
+			ps.effects = append(ps.effects, pEffect{
+				finding: byScenario[e.Finding], kind: e.Kind, onLoss: e.OnLoss,
+				val: p.est(e.Value, key+"/effect/"+s.Findings[e.Finding].ID),
+			})
+		}
+		p.safeguards = append(p.safeguards, ps)
+	}
+	// Units: estimate-mode findings grouped by asset, every other finding alone.
+	p.unitOf = make([]int, len(p.findings))
+	assetUnit := map[int]int{}
+	for i := range p.findings {
+		f := &p.findings[i]
+		if f.aleMethod == aleEstimate {
+			u, ok := assetUnit[f.asset]
+			if !ok {
+				u = len(p.units)
+				assetUnit[f.asset] = u
+				p.units = append(p.units, pUnit{estimate: true, asset: f.asset})
+			}
+			p.units[u].members = append(p.units[u].members, i)
+			p.unitOf[i] = u
+			continue
+		}
+		p.unitOf[i] = len(p.units)
+		p.units = append(p.units, pUnit{members: []int{i}})
+	}
+	for k, sg := range p.safeguards {
+		for _, e := range sg.effects {
+			u := &p.units[p.unitOf[e.finding]]
+			if len(u.sgs) == 0 || u.sgs[len(u.sgs)-1] != k {
+				u.sgs = append(u.sgs, k)
+			}
+		}
+	}
+	for ui := range p.units {
+		u := &p.units[ui]
+		if len(u.sgs) > maxUnitSafeguards {
+			return fmt.Errorf("finding %s has %d safeguards acting on it; at most %d are supported",
+				p.findings[u.members[0]].id, len(u.sgs), maxUnitSafeguards)
+		}
+		u.eff = make([][]int, len(u.sgs))
+		for b, k := range u.sgs {
+			u.eff[b] = make([]int, len(u.members))
+			for m, fi := range u.members {
+				u.eff[b][m] = -1
+				for j, e := range p.safeguards[k].effects {
+					if e.finding == fi {
+						u.eff[b][m] = j
+					}
+				}
+			}
+		}
+		if u.estimate {
+			for _, fi := range u.members {
+				p.findings[fi].thin = true
+				p.findings[fi].vThin = p.newVar("finding/" + p.findings[fi].id + "/thin")
+			}
+		}
+	}
+	addVariant := func(id, title string, members []int) {
+		v := pVariant{id: id, title: title, members: members}
+		in := map[int]bool{}
+		for _, k := range members {
+			in[k] = true
+		}
+		for ui, u := range p.units {
+			var mask uint32
+			for b, k := range u.sgs {
+				if in[k] {
+					mask |= 1 << b
+				}
+			}
+			if mask != 0 {
+				v.units = append(v.units, unitMask{ui, mask})
+			}
+		}
+		p.variants = append(p.variants, v)
+	}
+	for k, sg := range p.safeguards {
+		addVariant(sg.id, s.Safeguards[sg.sIdx].Title, []int{k})
+	}
+	p.nSafeguardVariants = len(p.variants)
+	for _, pf := range s.Portfolios {
+		addVariant(pf.ID, pf.Title, append([]int(nil), pf.Safeguards...))
+	}
+	for i, members := range extra {
+		addVariant(fmt.Sprintf("budget-set-%d", i+1), "", append([]int(nil), members...))
+	}
+	return nil
+}
+
+// layoutVariants appends the variants' quantities (and, for the budget search, each unit's table of
+// ALE by subset mask) to the quantity vector.
+func (p *plan) layoutVariants(budget bool) {
+	for i := range p.variants {
+		p.variants[i].q = p.nq
+		p.nq += vqCount
+	}
+	if budget {
+		p.unitTableQ = make([]int, len(p.units))
+		for ui, u := range p.units {
+			p.unitTableQ[ui] = p.nq
+			if len(u.sgs) > 0 {
+				p.nq += 1 << len(u.sgs)
+			}
+		}
+	}
+}
+
+// drawSafeguards draws every safeguard's costs and effect values for this trial.
+func (w *worker) drawSafeguards() {
+	for k := range w.p.safeguards {
+		sg := &w.p.safeguards[k]
+		w.sgOne[k] = sg.oneTime.draw(w.st)
+		w.sgAnn[k] = sg.annual.draw(w.st)
+		for j := range sg.effects {
+			w.effVal[k][j] = sg.effects[j].val.draw(w.st)
+		}
+	}
+}
+
+// unitBase is the unit's ALE(theta) with no safeguard.
+func (w *worker) unitBase(u *pUnit) float64 {
+	a := 0.0
+	for _, fi := range u.members {
+		a += w.ale[fi]
+	}
+	return a
+}
+
+// unitWith is the unit's ALE(theta) with the safeguards of mask in place.
+func (w *worker) unitWith(u *pUnit, mask uint32) float64 {
+	p := w.p
+	if !u.estimate {
+		fi := u.members[0]
+		adj := model.NoAdjust()
+		for m := mask; m != 0; m &= m - 1 {
+			b := bits.TrailingZeros32(m)
+			k := u.sgs[b]
+			if j := u.eff[b][0]; j >= 0 {
+				e := &p.safeguards[k].effects[j]
+				adj.Add(e.kind, e.onLoss, w.effVal[k][j])
+			}
+		}
+		return w.aleAdjusted(fi, adj)
+	}
+	// Capped findings with no closed form: the same year with the safeguards in place. An event
+	// is kept when its thinning uniform is below the frequency factor (common random numbers: the
+	// safeguarded year's events are a subset of the baseline's), each loss is scaled by the loss
+	// factor, and the asset's cap applies to the result. The expectation given theta is the ALE
+	// with the safeguards, so the estimate is unbiased. A factor above 1 is taken as 1 (warned).
+	tot := 0.0
+	for m, fi := range u.members {
+		f := &p.findings[fi]
+		adj := model.NoAdjust()
+		for mm := mask; mm != 0; mm &= mm - 1 {
+			b := bits.TrailingZeros32(mm)
+			if j := u.eff[b][m]; j >= 0 {
+				k := u.sgs[b]
+				e := &p.safeguards[k].effects[j]
+				adj.Add(e.kind, e.onLoss, w.effVal[k][j])
+			}
+		}
+		phi := 1.0
+		if w.afe[fi] > 0 {
+			phi = math.Min(1, adj.AFE(w.afe[fi])/w.afe[fi])
+		}
+		scale := adj.LossScale(f.lossMean)
+		l := 0.0
+		for e, x := range w.ev[fi] {
+			if w.evU[fi][e] < phi {
+				l += x
+			}
+		}
+		w.tmp[m] = l * scale
+		tot += w.tmp[m]
+	}
+	value := p.assets[u.asset].value
+	return math.Min(tot, value)
+}
+
+// aleAdjusted is a finding's closed-form ALE(theta) with the adjustment in place.
+func (w *worker) aleAdjusted(fi int, adj model.Adjust) float64 {
+	p := w.p
+	f := &p.findings[fi]
+	lambda := adj.AFE(w.afe[fi])
+	bern := f.bernoulli || (f.hazard >= 0 && p.hazards[f.hazard].bernoulli)
+	if bern {
+		lambda = math.Min(lambda, 1)
+	}
+	scale := adj.LossScale(f.lossMean)
+	if f.aleMethod == aleClosedCap {
+		return cappedMean(lambda, f.loss.v*scale, p.assets[f.asset].value, bern)
+	}
+	return lambda * f.lossMean * scale
+}
+
+// variants fills each variant's quantities for this trial, and the budget tables when laid out.
+func (w *worker) variants(totalALE float64) {
+	p := w.p
+	if len(p.variants) == 0 {
+		return
+	}
+	A := p.s.AnnuityFactor
+	for ui := range p.units {
+		if len(p.units[ui].sgs) > 0 {
+			w.unitBaseVal[ui] = w.unitBase(&p.units[ui])
+		}
+	}
+	q := w.q
+	for vi := range p.variants {
+		v := &p.variants[vi]
+		var one, ann, red float64
+		for _, k := range v.members {
+			one += w.sgOne[k]
+			ann += w.sgAnn[k]
+		}
+		for _, um := range v.units {
+			red += w.unitBaseVal[um.unit] - w.unitWith(&p.units[um.unit], um.mask)
+		}
+		cost := one + A*ann
+		sav := A*red - cost
+		q[v.q+vqSavings] = sav
+		q[v.q+vqReduction] = A * red
+		q[v.q+vqCost] = cost
+		if sav > 0 {
+			q[v.q+vqPays] = 1
+		} else {
+			q[v.q+vqPays] = 0
+		}
+		q[v.q+vqALEWith] = totalALE - red
+	}
+	if p.unitTableQ != nil {
+		for ui := range p.units {
+			u := &p.units[ui]
+			if len(u.sgs) == 0 {
+				continue
+			}
+			base := p.unitTableQ[ui]
+			q[base] = w.unitBaseVal[ui]
+			for mask := uint32(1); mask < 1<<len(u.sgs); mask++ {
+				q[base+int(mask)] = w.unitWith(u, mask)
+			}
+		}
+	}
+}
