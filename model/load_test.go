@@ -197,3 +197,29 @@ findings:
 		t.Fatalf("got %v", err)
 	}
 }
+
+// TestHostileNesting: nesting the YAML parser would take quadratic time and memory on is refused
+// before parsing, with a line (found by the review: 4 MB of "- - - ..." took 20 GB).
+func TestHostileNesting(t *testing.T) {
+	var indent strings.Builder
+	for i := 0; i < 300; i++ {
+		indent.WriteString(strings.Repeat(" ", i) + "a:\n")
+	}
+	for name, src := range map[string]string{
+		"dashes":   strings.Repeat("- ", 2_000_000),
+		"brackets": "x: " + strings.Repeat("[", 400_000),
+		"braces":   "x: " + strings.Repeat("{a: ", 100_000),
+		"indent":   indent.String(),
+	} {
+		_, err := Parse(name+".yaml", []byte(src))
+		var es Errors
+		if !errors.As(err, &es) || len(es) != 1 || es[0].Line == 0 {
+			t.Errorf("%s: got %v", name, err)
+		}
+	}
+	// Legitimate flow nesting and quoted brackets pass the scan.
+	ok := head + "findings:\n  - {id: A, title: \"[[[[ not nesting {{{{\", site: hq, afe: {factors: [{value: 1}, {dist: discrete, values: [1, 2]}]}, loss: 1} # [[[[\n"
+	if _, err := Parse("ok.yaml", []byte(ok)); err != nil {
+		t.Errorf("legitimate file refused: %v", err)
+	}
+}

@@ -56,8 +56,78 @@ type treeBuilder struct {
 	errs    Errors
 }
 
+// Bounds checked before parsing: the YAML parser's time and memory grow with the square of the
+// nesting depth (8,000 levels cost 350 MB), so a hostile or corrupted file is refused up front.
+const (
+	maxFlowDepth   = 64  // unclosed [ and {
+	maxDashRun     = 64  // "- - - ..." sequence indicators leading one line
+	maxIndentation = 256 // columns of leading white space
+)
+
+// checkNesting scans the source once, linearly, and reports the first place whose nesting exceeds
+// the bounds. It skips quoted text and comments; brackets inside block scalars are counted, which
+// can only make it stricter on absurd input.
+func checkNesting(file string, src []byte) *Error {
+	depth, line := 0, 1
+	for i := 0; i < len(src); {
+		// Start of a line: indentation and leading sequence indicators.
+		col := 0
+		for i < len(src) && (src[i] == ' ' || src[i] == '\t') {
+			i++
+			col++
+		}
+		if col > maxIndentation {
+			return &Error{File: file, Line: line, Msg: fmt.Sprintf("indented %d columns, deeper than a scenario can be (at most %d)", col, maxIndentation)}
+		}
+		dashes := 0
+		for i+1 < len(src) && src[i] == '-' && (src[i+1] == ' ' || src[i+1] == '\t') {
+			dashes++
+			i += 2
+			for i < len(src) && src[i] == ' ' {
+				i++
+			}
+		}
+		if dashes > maxDashRun {
+			return &Error{File: file, Line: line, Msg: fmt.Sprintf("%d nested lists on one line, more than a scenario can have (at most %d)", dashes, maxDashRun)}
+		}
+		// Rest of the line.
+		var quote byte
+		for ; i < len(src) && src[i] != '\n'; i++ {
+			c := src[i]
+			switch {
+			case quote != 0:
+				if c == quote {
+					quote = 0
+				}
+			case c == '"' || c == '\'':
+				quote = c
+			case c == '#' && (i == 0 || src[i-1] == ' ' || src[i-1] == '\t'):
+				for i < len(src) && src[i] != '\n' {
+					i++
+				}
+				i--
+			case c == '[' || c == '{':
+				depth++
+				if depth > maxFlowDepth {
+					return &Error{File: file, Line: line, Msg: fmt.Sprintf("brackets nested deeper than %d levels", maxFlowDepth)}
+				}
+			case c == ']' || c == '}':
+				if depth > 0 {
+					depth--
+				}
+			}
+		}
+		i++
+		line++
+	}
+	return nil
+}
+
 // parseTree parses YAML source into a node tree. A syntax error is returned as a positioned Error.
 func parseTree(file string, src []byte) (*node, Errors) {
+	if e := checkNesting(file, src); e != nil {
+		return nil, Errors{e}
+	}
 	f, err := parser.ParseBytes(src, 0)
 	if err != nil {
 		return nil, Errors{syntaxError(file, err)}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"sort"
 	"strings"
 	"text/tabwriter"
 
@@ -21,6 +22,7 @@ type runOptions struct {
 	format    string
 	precision float64
 	collapse  bool
+	budget    float64
 }
 
 func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error {
@@ -33,6 +35,7 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	fs.StringVar(&o.format, "format", "table", "output format: table or json")
 	fs.Float64Var(&o.precision, "precision", 0, "stop when the 95% CI half-width of the mean annual loss is within this fraction of the mean (e.g. 0.01)")
 	fs.BoolVar(&o.collapse, "collapse", false, "self-check: point values, expected event counts, no caps (reproduces point mode)")
+	fs.Float64Var(&o.budget, "budget", 0, "find the set of safeguards with the highest expected savings whose expected cost (one-time + annuity x annual) fits this amount")
 	path, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -46,6 +49,8 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 		return usagef("run: --workers must be at least 1 (got %d)", o.workers)
 	case o.precision < 0 || o.precision >= 1:
 		return usagef("run: --precision must be a fraction in (0, 1), e.g. 0.01 (got %g)", o.precision)
+	case o.budget < 0:
+		return usagef("run: --budget must be an amount > 0 (got %g)", o.budget)
 	}
 	s, err := loadScenario(path)
 	if err != nil {
@@ -53,6 +58,7 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	}
 	cfg := def
 	cfg.Trials, cfg.Seed, cfg.Workers, cfg.Precision, cfg.Collapse = o.trials, o.seed, o.workers, o.precision, o.collapse
+	cfg.Budget = o.budget
 	cfg.Version = Version
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
@@ -124,10 +130,79 @@ func writeRunTable(w io.Writer, s *sim.Summary) error {
 		}
 		tw.Flush()
 	}
+	writeSafeguardTable(w, s)
 	if len(s.Warnings) > 0 {
 		fmt.Fprintf(w, "\nWarnings:\n  %s\n", strings.Join(s.Warnings, "\n  "))
 	}
 	fmt.Fprintf(w, "\nQuantiles of the totals: %s; per-finding, site and class quantiles within %.1f%% (sketch).\n",
 		s.Run.TotalsQuantiles, 100*s.Run.SketchRelativeError)
 	return nil
+}
+
+// writeSafeguardTable lays out the 1983 summary table's columns (reduction, cost, savings, cost to
+// savings ratio over the horizon) with the point figure, the simulated mean, its interval and the
+// probability of paying off beside each, ranked by mean savings.
+func writeSafeguardTable(w io.Writer, s *sim.Summary) {
+	m2 := func(x float64) string { return human.Money(x, 2) }
+	ratio := func(r *float64) string {
+		if r == nil {
+			return "never"
+		}
+		return human.Sig(*r, 2)
+	}
+	sorted := func(rows []sim.SafeguardStats) []sim.SafeguardStats {
+		out := append([]sim.SafeguardStats(nil), rows...)
+		sort.SliceStable(out, func(i, j int) bool { return out[i].Rank < out[j].Rank })
+		return out
+	}
+	groups := []struct {
+		title string
+		rows  []sim.SafeguardStats
+	}{{"Safeguards", s.Safeguards}, {"Portfolios", s.Portfolios}}
+	for _, g := range groups {
+		if len(g.rows) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\n%s, ranked by mean savings over %d years (point = the 1983 arithmetic; savings P5-P95 across trials;\n", g.title, s.Scenario.HorizonYears)
+		fmt.Fprintf(w, "P(pays) = probability that savings > 0; ratio = cost / savings, \"never\" where it does not pay back):\n")
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "rank\tsafeguard\tfindings\tpoint reduction\tpoint cost\tpoint savings\tpoint ratio\tmean savings\t95% CI\tsavings P5-P95\tP(pays)\tratio P5-P95\tvs next\t")
+		for _, r := range sorted(g.rows) {
+			next := ""
+			if r.VsNext != nil && !r.VsNext.Settled {
+				next = "not settled vs " + r.VsNext.Next
+			}
+			findings := strings.Join(r.Findings, " ")
+			if len(r.Members) > 0 {
+				findings = fmt.Sprintf("%d safeguards", len(r.Members))
+			}
+			alt := ""
+			if r.Alternative {
+				alt = " (alt.)"
+			}
+			fmt.Fprintf(tw, "%d\t%s%s\t%s\t%s\t%s\t%s\t%s\t%s\t[%s, %s]\t%s to %s\t%s\t%s-%s\t%s\t\n",
+				r.Rank, r.ID, alt, short(findings, 24), m2(r.PointReduction), m2(r.PointCost), m2(r.PointSavings), ratio(r.PointRatio),
+				human.Money(r.Savings.Mean, 3), human.Money(r.Savings.CI95[0], 3), human.Money(r.Savings.CI95[1], 3),
+				m2(r.Savings.P05), m2(r.Savings.P95), human.Sig(r.PPositive, 2), ratio(r.Ratio.P05), ratio(r.Ratio.P95), next)
+		}
+		tw.Flush()
+	}
+	if b := s.Budget; b != nil {
+		fmt.Fprintf(w, "\nBest set within a budget of %s (expected one-time + %s x annual cost; %s search over %d candidates):\n",
+			m2(b.Amount), human.Sig(s.Scenario.AnnuityFactor, 3), b.Method, b.Candidates)
+		sets := append([]sim.BudgetSet{b.Best}, b.RunnersUp...)
+		for i, set := range sets {
+			label := "best"
+			if i > 0 {
+				label = fmt.Sprintf("runner-up %d", i)
+			}
+			members := strings.Join(set.Members, ", ")
+			if members == "" {
+				members = "(none)"
+			}
+			fmt.Fprintf(w, "  %-12s cost %s, savings %s [%s, %s], P5-P95 %s to %s, P(pays) %s: %s\n", label, m2(set.ExpectedCost),
+				human.Money(set.Savings.Mean, 3), human.Money(set.Savings.CI95[0], 3), human.Money(set.Savings.CI95[1], 3),
+				m2(set.Savings.P05), m2(set.Savings.P95), human.Sig(set.PPositive, 2), members)
+		}
+	}
 }
