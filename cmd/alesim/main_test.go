@@ -187,3 +187,66 @@ func TestRunTableAndFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestRunSafeguardsContract: every safeguard of the report with the fields the cost-benefit issue
+// fixes; the Threeville contingency plan once across 2.2-1 and 2.3-2; a budget names a best set.
+func TestRunSafeguardsContract(t *testing.T) {
+	code, stdout, stderr := runArgs("run", "--trials", "20000", "--budget", "50000", "--format", "json", soes)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var v struct {
+		Safeguards []map[string]any `json:"safeguards"`
+		Portfolios []map[string]any `json:"portfolios"`
+		Budget     map[string]any   `json:"budget"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &v); err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Safeguards) != 30 {
+		t.Errorf("%d safeguards, want the report's 30 (28 recommended, 2 alternatives)", len(v.Safeguards))
+	}
+	plans := 0
+	for _, sg := range v.Safeguards {
+		for _, k := range []string{"id", "findings", "point_savings", "point_ratio", "savings", "p_positive", "ratio", "rank"} {
+			if _, ok := sg[k]; !ok {
+				t.Errorf("safeguard %v lacks %q", sg["id"], k)
+			}
+		}
+		for _, k := range []string{"mean", "ci95", "p05", "p50", "p95"} {
+			if _, ok := sg["savings"].(map[string]any)[k]; !ok {
+				t.Errorf("safeguard %v savings lacks %q", sg["id"], k)
+			}
+		}
+		for _, k := range []string{"mean", "p05", "p95"} {
+			if _, ok := sg["ratio"].(map[string]any)[k]; !ok {
+				t.Errorf("safeguard %v ratio lacks %q", sg["id"], k)
+			}
+		}
+		fs := sg["findings"].([]any)
+		for _, f := range fs {
+			if f == "2.2-1" || f == "2.3-2" {
+				plans++
+				if len(fs) != 2 {
+					t.Errorf("Threeville plan %v acts on %v", sg["id"], fs)
+				}
+			}
+		}
+	}
+	if plans != 2 {
+		t.Errorf("2.2-1 and 2.3-2 appear %d times across safeguards, want once each in one plan", plans)
+	}
+	if len(v.Portfolios) != 1 || v.Portfolios[0]["members"] == nil {
+		t.Errorf("portfolios %v", v.Portfolios)
+	}
+	best, ok := v.Budget["best"].(map[string]any)
+	if !ok || v.Budget["amount"].(float64) != 50000 || len(best["members"].([]any)) == 0 {
+		t.Fatalf("budget %v", v.Budget)
+	}
+	if _, ok := best["savings"].(map[string]any)["ci95"]; !ok {
+		t.Errorf("best set has no interval: %v", best)
+	}
+	if _, ok := v.Budget["runners_up"]; !ok {
+		t.Error("no runners_up")
+	}
+}
