@@ -55,11 +55,13 @@ type scoredSet struct {
 }
 
 func searchBudget(ctx context.Context, s *model.Scenario, cfg Config) (*BudgetResult, [][]int, error) {
-	p, err := compileWith(s, cfg.Collapse, nil, true)
+	p, err := compileWith(s, cfg.Collapse, nil, true, nil, "")
 	if err != nil {
 		return nil, nil, err
 	}
-	res, _, err := simulate(ctx, p, cfg)
+	pass := cfg
+	pass.Sink = nil // the chosen sets' trials are written by the second pass
+	res, _, err := simulate(ctx, p, pass)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -45,6 +45,16 @@ type Config struct {
 	// Progress, when not nil, is increased by the number of trials of each finished block.
 	Progress *atomic.Int64
 
+	// Recommended, when not nil, is the set of safeguards (scenario indices) whose annual loss is
+	// simulated beside the baseline's, on the same events (thinned), for the loss exceedance curve
+	// "with the recommended portfolio". Nil means none.
+	Recommended []int
+	// RecommendedName names that set in the summary.
+	RecommendedName string
+
+	// Sink, when not nil, receives every trial's results, block by block (see TrialSink).
+	Sink TrialSink
+
 	// Budget, when > 0, searches for the set of safeguards with the highest expected savings whose
 	// expected cost (one-time plus A x annual) is within it (see budget.go). The run then takes
 	// two passes over the same draws.
@@ -105,7 +115,7 @@ func Run(ctx context.Context, s *model.Scenario, cfg Config) (*Summary, error) {
 
 // run is one pass: it simulates and summarises, with extra sets of safeguards as further variants.
 func run(ctx context.Context, s *model.Scenario, cfg Config, extra [][]int) (*Summary, error) {
-	p, err := compileWith(s, cfg.Collapse, extra, false)
+	p, err := compileWith(s, cfg.Collapse, extra, false, cfg.Recommended, cfg.RecommendedName)
 	if err != nil {
 		return nil, err
 	}
@@ -127,8 +137,17 @@ func simulate(ctx context.Context, p *plan, cfg Config) (*results, int64, error)
 		res = newResults(p, 0)
 	}
 	workers := make([]*worker, cfg.Workers)
+	var cols []int
+	if cfg.Sink != nil {
+		names, qs := p.trialColumns()
+		cols = qs
+		if err := cfg.Sink.Start(names); err != nil {
+			return nil, 0, err
+		}
+	}
 	for i := range workers {
 		workers[i] = newWorker(p, cfg.Seed)
+		workers[i].sink, workers[i].cols = cfg.Sink, cols
 	}
 	done := int64(0) // blocks finished
 	for done < totalBlocks {
@@ -174,7 +193,11 @@ func runBlocks(ctx context.Context, p *plan, cfg Config, workers []*worker, res 
 				}
 				lo := b * BlockSize
 				hi := min(lo+BlockSize, cfg.Trials)
-				blocks[b-from] = w.runBlock(uint64(b), lo, hi, res)
+				m, err := w.runBlock(gctx, uint64(b), lo, hi, res)
+				if err != nil {
+					return err
+				}
+				blocks[b-from] = m
 				if cfg.Progress != nil {
 					cfg.Progress.Add(hi - lo)
 				}
@@ -213,6 +236,9 @@ type worker struct {
 	unitBaseVal  []float64
 	ev, evU      [][]float64 // per finding kept for thinning: this year's event losses and uniforms
 	tmp          []float64
+	raw          []float64 // per finding: the year's loss before asset caps
+	sink         TrialSink
+	cols         []int // quantity index of each sink column after the trial index
 }
 
 func newWorker(p *plan, seed uint64) *worker {
@@ -235,6 +261,7 @@ func newWorker(p *plan, seed uint64) *worker {
 		ev:          make([][]float64, nf),
 		evU:         make([][]float64, nf),
 		tmp:         make([]float64, nf),
+		raw:         make([]float64, nf),
 	}
 	for k, sg := range p.safeguards {
 		w.effVal[k] = make([]float64, len(sg.effects))
@@ -242,21 +269,37 @@ func newWorker(p *plan, seed uint64) *worker {
 	return w
 }
 
-func (w *worker) runBlock(b uint64, lo, hi int64, res *results) moments {
+func (w *worker) runBlock(ctx context.Context, b uint64, lo, hi int64, res *results) (moments, error) {
 	for i := range w.st {
 		s1, s2 := streamSeeds(w.seed, w.p.hashes[i], b)
 		w.st[i].pcg.Seed(s1, s2)
 	}
 	m := newMoments(w.p.nq)
+	n := int(hi - lo)
+	var blk *Block
+	if w.sink != nil {
+		blk = newBlock(int64(b), lo, n, len(w.cols))
+	}
 	for t := lo; t < hi; t++ {
 		w.trial()
 		m.add(w.q)
 		w.sk.add(w.q)
 		w.addRatios()
 		res.record(t, w.q)
+		if blk != nil {
+			i := int(t - lo)
+			for c, q := range w.cols {
+				blk.Cols[c][i] = w.q[q]
+			}
+		}
 	}
 	w.sk.flushZeros()
-	return m
+	if blk != nil {
+		if err := w.sink.WriteBlock(ctx, blk); err != nil {
+			return m, err
+		}
+	}
+	return m, nil
 }
 
 func drawFrequency(factors []pEst, st []stream) float64 {
@@ -328,6 +371,7 @@ func (w *worker) trial() {
 			w.drawThinning(i)
 		}
 		w.loss[i] = l
+		w.raw[i] = l
 	}
 	// Asset caps: the losses charged to an asset within the year are capped at its value, and
 	// shared pro rata among the findings charged to it.
@@ -372,6 +416,11 @@ func (w *worker) trial() {
 	}
 	if len(p.variants) > 0 {
 		w.drawSafeguards()
+	}
+	if p.rec != nil {
+		q[p.qRec] = w.recommendedLoss()
+	}
+	if len(p.variants) > 0 {
 		w.variants(q[1])
 		for _, pr := range p.pairList {
 			q[pr.q] = q[p.variants[pr.a].q+vqSavings] - q[p.variants[pr.b].q+vqSavings]

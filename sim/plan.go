@@ -30,6 +30,8 @@ type plan struct {
 	unitTableQ         []int // with the budget search: first quantity of each unit's ALE table
 	// pairQ[a] is the first quantity of the paired differences of variant a with each later
 	// variant of its group (safeguards, or portfolios); nil when there are too many to track.
+	rec      *pRec // the recommended set, when its annual loss is simulated
+	qRec     int
 	pairQ    map[[2]int]int
 	pairList []pairRef // the same, in a fixed order for the trial loop
 
@@ -139,11 +141,11 @@ const maxPairVariants = 64
 // lists further sets of safeguards to evaluate (the budget search's candidates); budget lays out the
 // per-unit tables the search needs.
 func compile(s *model.Scenario, collapse bool) *plan {
-	p, _ := compileWith(s, collapse, nil, false)
+	p, _ := compileWith(s, collapse, nil, false, nil, "")
 	return p
 }
 
-func compileWith(s *model.Scenario, collapse bool, extra [][]int, budget bool) (*plan, error) {
+func compileWith(s *model.Scenario, collapse bool, extra [][]int, budget bool, rec []int, recName string) (*plan, error) {
 	p := &plan{s: s, collapse: collapse}
 	for _, h := range s.Hazards {
 		key := "hazard/" + h.ID
@@ -243,6 +245,7 @@ func compileWith(s *model.Scenario, collapse bool, extra [][]int, budget bool) (
 	if err := p.compileSafeguards(extra); err != nil {
 		return nil, err
 	}
+	p.compileRecommended(rec, recName)
 	p.layoutVariants(budget)
 	p.layoutPairs()
 	p.sketchedQ = make([]bool, p.nq)
@@ -256,6 +259,9 @@ func compileWith(s *model.Scenario, collapse bool, extra [][]int, budget bool) (
 	}
 	for _, v := range p.variants {
 		p.sketchedQ[v.q+vqSavings] = true
+	}
+	if p.rec != nil {
+		p.sketchedQ[p.qRec] = true
 	}
 	return p, nil
 }

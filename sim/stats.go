@@ -157,6 +157,8 @@ type results struct {
 	total    running
 	lossVals []float64 // total annual loss per trial, by trial index; nil when not exact
 	aleVals  []float64 // total ALE(theta) per trial
+	recVals  []float64 // annual loss with the recommended safeguards, when simulated
+	qRec     int
 	sk       sketches
 	ratio    []ratioSketch
 }
@@ -166,6 +168,10 @@ func newResults(p *plan, exactTrials int64) *results {
 	if exactTrials > 0 {
 		r.lossVals = make([]float64, exactTrials)
 		r.aleVals = make([]float64, exactTrials)
+		if p.rec != nil {
+			r.recVals = make([]float64, exactTrials)
+			r.qRec = p.qRec
+		}
 	}
 	return r
 }
@@ -175,6 +181,9 @@ func (r *results) record(t int64, q []float64) {
 	if r.lossVals != nil {
 		r.lossVals[t] = q[0]
 		r.aleVals[t] = q[1]
+		if r.recVals != nil {
+			r.recVals[t] = q[r.qRec]
+		}
 	}
 }
 

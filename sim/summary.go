@@ -17,13 +17,17 @@ type Summary struct {
 	ALE        ALEStats          `json:"ale"`
 	AnnualLoss LossStats         `json:"annual_loss"`
 	Exceedance []ExceedancePoint `json:"exceedance"`
-	Findings   []FindingStats    `json:"findings"`
-	Sites      []GroupStats      `json:"sites"`
-	Classes    []GroupStats      `json:"classes"`
-	Safeguards []SafeguardStats  `json:"safeguards"`
-	Portfolios []SafeguardStats  `json:"portfolios"`
-	Budget     *BudgetResult     `json:"budget,omitempty"`
-	Warnings   []string          `json:"warnings"`
+	Histogram  Histogram         `json:"annual_loss_histogram"`
+	// Recommended is the annual loss with the recommended set of safeguards in place, simulated on
+	// the same events.
+	Recommended *RecommendedStats `json:"recommended,omitempty"`
+	Findings    []FindingStats    `json:"findings"`
+	Sites       []GroupStats      `json:"sites"`
+	Classes     []GroupStats      `json:"classes"`
+	Safeguards  []SafeguardStats  `json:"safeguards"`
+	Portfolios  []SafeguardStats  `json:"portfolios"`
+	Budget      *BudgetResult     `json:"budget,omitempty"`
+	Warnings    []string          `json:"warnings"`
 }
 
 // ScenarioInfo identifies the scenario run.
@@ -82,6 +86,22 @@ type LossStats struct {
 	TVaR99 float64    `json:"tvar99"`
 }
 
+// Histogram counts simulated years by annual loss on a log scale: Counts[i] years had a loss in
+// (10^Log10Edges[i], 10^Log10Edges[i+1]]; ZeroYears had none.
+type Histogram struct {
+	Log10Edges []float64 `json:"log10_edges"`
+	Counts     []float64 `json:"counts"`
+	ZeroYears  float64   `json:"zero_years"`
+}
+
+// RecommendedStats is the annual loss with a set of safeguards in place.
+type RecommendedStats struct {
+	Name       string            `json:"name"`
+	Members    []string          `json:"members"`
+	AnnualLoss LossStats         `json:"annual_loss"`
+	Exceedance []ExceedancePoint `json:"exceedance"`
+}
+
 // ExceedancePoint is a point of the loss exceedance curve: P(annual loss > Loss).
 type ExceedancePoint struct {
 	Loss        float64 `json:"loss"`
@@ -122,16 +142,60 @@ type GroupStats struct {
 }
 
 func (r *results) quantilerFor(p *plan, q int) quantiler {
-	if q <= 1 && r.lossVals != nil {
-		if q == 0 {
+	if r.lossVals != nil {
+		switch {
+		case q == 0:
 			return newExactQ(r.lossVals)
+		case q == 1:
+			return newExactQ(r.aleVals)
+		case p.rec != nil && q == p.qRec:
+			return newExactQ(r.recVals)
 		}
-		return newExactQ(r.aleVals)
 	}
 	if !p.sketchedQ[q] {
 		return constQ{r.total.mean[q]}
 	}
 	return sketchQ{r.sk.sk[q], r.sk.min[q], r.sk.max[q]}
+}
+
+func (r *results) lossStats(loss quantiler, q int) LossStats {
+	return LossStats{
+		Mean: r.total.mean[q], CI95: r.total.ci95(q), SD: r.total.sd(q),
+		PZero: 1 - loss.exceed(0),
+		P50:   loss.quantile(0.50), P90: loss.quantile(0.90), P95: loss.quantile(0.95), P99: loss.quantile(0.99),
+		VaR95: loss.quantile(0.95), TVaR95: loss.tailMean(0.95),
+		VaR99: loss.quantile(0.99), TVaR99: loss.tailMean(0.99),
+	}
+}
+
+// histogram bins the positive losses into 50 equal steps of log10(loss) between the smallest and
+// the largest; counts come from exceedance probabilities, so exact and sketched data bin alike.
+func histogram(q quantiler, n float64) Histogram {
+	h := Histogram{ZeroYears: n * (1 - q.exceed(0)), Log10Edges: []float64{}, Counts: []float64{}}
+	lo, hi := q.minPositive(), q.max()
+	if !(lo > 0) || !(hi > 0) || math.IsInf(hi, 0) {
+		return h
+	}
+	a, b := math.Log10(lo), math.Log10(hi)
+	if b-a < 1e-9 {
+		a, b = a-0.5, b+0.5
+	}
+	const bins = 50
+	// The first edge sits just below the smallest loss so that it is counted.
+	a -= (b - a) * 1e-9
+	for i := 0; i <= bins; i++ {
+		h.Log10Edges = append(h.Log10Edges, a+(b-a)*float64(i)/bins)
+	}
+	for i := 0; i < bins; i++ {
+		lo := math.Pow(10, h.Log10Edges[i])
+		hi := math.Pow(10, h.Log10Edges[i+1])
+		c := n * (q.exceed(lo) - q.exceed(hi))
+		if i == bins-1 {
+			c = n * q.exceed(lo)
+		}
+		h.Counts = append(h.Counts, math.Round(c))
+	}
+	return h
 }
 
 func (r *results) aleStats(p *plan, q int, point float64) ALEStats {
@@ -161,6 +225,9 @@ func (r *results) summary(p *plan, cfg Config, trials int64) *Summary {
 	} else if int64(len(r.lossVals)) > trials {
 		// A precision run that stopped early: keep only the trials run.
 		r.lossVals, r.aleVals = r.lossVals[:trials], r.aleVals[:trials]
+		if r.recVals != nil {
+			r.recVals = r.recVals[:trials]
+		}
 	}
 	if r.total.overflowed {
 		sum.Warnings = append(sum.Warnings, "some simulated years overflowed float64 (infinite or undefined loss); the inputs are too heavy-tailed for the figures to mean anything")
@@ -175,14 +242,18 @@ func (r *results) summary(p *plan, cfg Config, trials int64) *Summary {
 	}
 	sum.ALE = r.aleStats(p, 1, totalPoint)
 	loss := r.quantilerFor(p, 0)
-	sum.AnnualLoss = LossStats{
-		Mean: r.total.mean[0], CI95: r.total.ci95(0), SD: r.total.sd(0),
-		PZero: 1 - loss.exceed(0),
-		P50:   loss.quantile(0.50), P90: loss.quantile(0.90), P95: loss.quantile(0.95), P99: loss.quantile(0.99),
-		VaR95: loss.quantile(0.95), TVaR95: loss.tailMean(0.95),
-		VaR99: loss.quantile(0.99), TVaR99: loss.tailMean(0.99),
-	}
+	sum.AnnualLoss = r.lossStats(loss, 0)
 	sum.Exceedance = exceedanceCurve(loss)
+	sum.Histogram = histogram(loss, float64(trials))
+	if p.rec != nil {
+		rq := r.quantilerFor(p, p.qRec)
+		rs := &RecommendedStats{Name: p.rec.name, Members: []string{}, AnnualLoss: r.lossStats(rq, p.qRec)}
+		for _, k := range p.rec.members {
+			rs.Members = append(rs.Members, p.safeguards[k].id)
+		}
+		rs.Exceedance = exceedanceCurve(rq)
+		sum.Recommended = rs
+	}
 	var estimated []string
 	for i, f := range p.findings {
 		mf := &s.Findings[f.sIdx]

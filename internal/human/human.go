@@ -14,10 +14,13 @@ func Round(x float64, n int) float64 {
 		return x
 	}
 	e := math.Floor(math.Log10(math.Abs(x)))
-	scale := math.Pow(10, float64(n-1)-e)
-	r := math.Round(x*scale) / scale
-	// Rounding can carry into a new decade (9.96 -> 10); that is still n significant figures.
-	return r
+	// Divide by a whole power of ten where there is one, so that 999999.99 rounds to exactly 1e6.
+	if k := e - float64(n-1); k >= 0 {
+		p := math.Pow(10, k)
+		return math.Round(x/p) * p
+	}
+	s := math.Pow(10, float64(n-1)-e)
+	return math.Round(x*s) / s
 }
 
 // Sig formats x with n significant figures, without exponent for ordinary magnitudes.

@@ -1,6 +1,9 @@
 package human
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 func TestMoney(t *testing.T) {
 	for _, c := range []struct {
@@ -8,7 +11,7 @@ func TestMoney(t *testing.T) {
 		want string
 	}{
 		{56850, "57K"}, {2842.5, "2.8K"}, {454.8, "450"}, {-3700, "-3.7K"}, {2728800, "2.7M"},
-		{12128000, "12M"}, {0, "0"}, {999.6, "1K"}, {37.9, "38"}, {1.5e9, "1.5B"},
+		{12128000, "12M"}, {0, "0"}, {999.6, "1K"}, {37.9, "38"}, {1.5e9, "1.5B"}, {999999.9999999999, "1M"}, {math.Pow(10, 6), "1M"},
 	} {
 		if got := Money(c.x, 2); got != c.want {
 			t.Errorf("Money(%v) = %q, want %q", c.x, got, c.want)

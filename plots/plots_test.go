@@ -1,0 +1,92 @@
+package plots
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/alesim/alesim/model"
+	"github.com/alesim/alesim/sim"
+)
+
+// fixture is a small fixed result: the reference scenario at 20,000 trials and a fixed seed.
+func fixture(t *testing.T) *sim.Summary {
+	t.Helper()
+	s, err := model.Load("../scenarios/soes-1983.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := sim.DefaultConfig()
+	cfg.Trials, cfg.Workers = 20000, 2
+	sel, _ := s.Selection("report")
+	cfg.Recommended, cfg.RecommendedName = sel, "report"
+	sum, err := sim.Run(context.Background(), s, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum
+}
+
+// TestChartsRender renders every chart as SVG and PNG: each SVG must be well-formed XML carrying the
+// chart's title and axis labels as text, and each PNG must decode to a non-trivial image.
+func TestChartsRender(t *testing.T) {
+	sum := fixture(t)
+	charts := All(sum)
+	want := []string{"annual-loss", "exceedance", "safeguards", "ale-by-site", "ale-by-class", "point-vs-simulated"}
+	if len(charts) != len(want) {
+		t.Fatalf("got %d charts, want %d", len(charts), len(want))
+	}
+	dir := t.TempDir()
+	if d := os.Getenv("ALESIM_CHART_DIR"); d != "" {
+		dir = d
+	}
+	for i, c := range charts {
+		if c.Name != want[i] {
+			t.Errorf("chart %d is %s, want %s", i, c.Name, want[i])
+		}
+		svgPath := filepath.Join(dir, c.Name+".svg")
+		if err := c.Save(svgPath); err != nil {
+			t.Fatal(err)
+		}
+		b, _ := os.ReadFile(svgPath)
+		if err := xml.Unmarshal(b, new(struct{})); err != nil {
+			t.Errorf("%s: SVG is not well-formed XML: %v", c.Name, err)
+		}
+		for _, text := range []string{c.Plot.Title.Text, c.Plot.X.Label.Text} {
+			if !strings.Contains(string(b), xmlEscape(text)) {
+				t.Errorf("%s: SVG lacks the text %q", c.Name, text)
+			}
+		}
+		if c.Note == "" {
+			t.Errorf("%s: no note on how to read it", c.Name)
+		}
+		pngPath := filepath.Join(dir, c.Name+".png")
+		if err := c.Save(pngPath); err != nil {
+			t.Fatal(err)
+		}
+		pb, _ := os.ReadFile(pngPath)
+		img, err := png.Decode(bytes.NewReader(pb))
+		if err != nil {
+			t.Fatalf("%s: PNG: %v", c.Name, err)
+		}
+		if b := img.Bounds(); b.Dx() < 300 || b.Dy() < 200 {
+			t.Errorf("%s: PNG %v too small", c.Name, b)
+		}
+	}
+	// Currency formatting on money axes.
+	svg, _ := os.ReadFile(filepath.Join(dir, "exceedance.svg"))
+	if !strings.Contains(string(svg), "$1M") && !strings.Contains(string(svg), "$10M") {
+		t.Error("exceedance chart has no currency tick labels like $1M")
+	}
+}
+
+func xmlEscape(s string) string {
+	var b strings.Builder
+	xml.EscapeText(&b, []byte(s))
+	return b.String()
+}
