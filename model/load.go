@@ -335,8 +335,21 @@ func (d *decoder) meta(s *Scenario, n *node) {
 		d.add(n, p+".horizon_years", "missing required field (want whole years > 0, or give annuity_factor)")
 	} else if s.HorizonYears > 0 {
 		s.AnnuityFactor = Annuity(s.HorizonYears, s.DiscountRate)
+		if a := s.AnnuityFactor; math.IsInf(a, 0) || math.IsNaN(a) || a > maxAnnuity {
+			d.add(m["discount_rate"], p+".discount_rate", "with horizon_years %d gives an annuity factor of %g; a negative rate that large makes savings meaningless (want a factor at most %g)", s.HorizonYears, a, float64(maxAnnuity))
+		}
+	}
+	if a := m["annuity_factor"]; a != nil && s.AnnuityFactor > maxAnnuity {
+		d.add(a, p+".annuity_factor", "must be at most %g (got %g)", float64(maxAnnuity), s.AnnuityFactor)
 	}
 }
+
+// maxAnnuity bounds the annuity factor: present value of 1 a year over the horizon.
+const maxAnnuity = 1e4
+
+// MaxAFE bounds an annual frequency: a million events a year is a thousand times any rate in a
+// risk register, and bounds the work of one simulated year.
+const MaxAFE = 1e6
 
 type refs map[string]int
 
@@ -578,14 +591,18 @@ func (d *decoder) frequency(n *node, path string, ev EventModel) Frequency {
 		d.nonNegative(e, n, path)
 		fr.Factors = []Factor{{Estimate: e}}
 	}
-	if ev == Bernoulli {
-		hi := 1.0
-		for _, f := range fr.Factors {
-			if f.Dist != nil {
-				_, h := f.Dist.Support()
-				hi *= h
-			}
+	hi, far := 1.0, 1.0 // top of the support; the 1 - 1e-9 quantile
+	for _, f := range fr.Factors {
+		if f.Dist != nil {
+			_, h := f.Dist.Support()
+			hi *= h
+			far *= f.Dist.Quantile(1 - 1e-9)
 		}
+	}
+	if far > MaxAFE {
+		d.add(n, path, "must stay below %g events a year (its 1-in-a-billion high is %.3g)", float64(MaxAFE), far)
+	}
+	if ev == Bernoulli {
 		if hi > 1 {
 			d.add(n, path, "with events: bernoulli the AFE is a probability and must be <= 1 over its whole range (got up to %g)", hi)
 		}

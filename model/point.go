@@ -221,6 +221,7 @@ func (s *Scenario) Point(sel []int) *PointResult {
 			newALE[i] = s.pointALE(i, sel)
 		}
 	}
+	root, groups := components(s, sel)
 	covers := map[string][]string{}
 	for _, f := range s.Findings {
 		for _, c := range f.CoveredBy {
@@ -246,25 +247,23 @@ func (s *Scenario) Point(sel []int) *PointResult {
 			row.Class = s.Classes[f.Class].ID
 		}
 		row.Reduction = row.LossNow - row.LossAfter
-		// The group: the safeguards on this finding and every finding they act on.
-		group := map[int]bool{i: true}
 		for _, k := range acting[i] {
 			row.Safeguards = append(row.Safeguards, s.Safeguards[k].ID)
-			row.Cost += costOf(k)
-			for _, e := range s.Safeguards[k].Effects {
-				group[e.Finding] = true
-			}
 		}
+		// The row's cost and savings are those of its group: the findings connected to it through
+		// the selected safeguards, and every selected safeguard acting on them (a multiple-effects
+		// safeguard is costed once, and no reduction is counted without the cost that buys it).
+		group := groups[root[i]]
 		groupReduction := 0.0
-		for j := range group {
+		for _, j := range group.findings {
 			groupReduction += A * (ale[j] - newALE[j])
 			if j != i {
 				row.SharedWith = append(row.SharedWith, s.Findings[j].ID)
 			}
 		}
-		sort.Slice(row.SharedWith, func(a, b int) bool {
-			return s.FindingIndex(row.SharedWith[a]) < s.FindingIndex(row.SharedWith[b])
-		})
+		for _, k := range group.safeguards {
+			row.Cost += costOf(k)
+		}
 		row.Savings = groupReduction - row.Cost
 		row.Ratio = ratio(row.Cost, row.Savings)
 		r.Findings = append(r.Findings, row)
@@ -295,6 +294,53 @@ func (s *Scenario) Point(sel []int) *PointResult {
 	t.Savings = t.Reduction - t.Cost
 	t.Ratio = ratio(t.Cost, t.Savings)
 	return r
+}
+
+// group is a connected component of findings and the selected safeguards acting on them.
+type group struct {
+	findings   []int // scenario finding indices, ascending
+	safeguards []int // scenario safeguard indices, ascending
+}
+
+// components joins findings on which one selected safeguard acts, and returns each finding's root
+// and the group of each root.
+func components(s *Scenario, sel []int) ([]int, map[int]*group) {
+	parent := make([]int, len(s.Findings))
+	for i := range parent {
+		parent[i] = i
+	}
+	find := func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	for _, k := range sel {
+		effs := s.Safeguards[k].Effects
+		for _, e := range effs[1:] {
+			a, b := find(effs[0].Finding), find(e.Finding)
+			if a != b {
+				parent[max(a, b)] = min(a, b)
+			}
+		}
+	}
+	root := make([]int, len(s.Findings))
+	groups := map[int]*group{}
+	for i := range s.Findings {
+		root[i] = find(i)
+		g := groups[root[i]]
+		if g == nil {
+			g = &group{}
+			groups[root[i]] = g
+		}
+		g.findings = append(g.findings, i)
+	}
+	for _, k := range sel {
+		g := groups[root[s.Safeguards[k].Effects[0].Finding]]
+		g.safeguards = append(g.safeguards, k)
+	}
+	return root, groups
 }
 
 // sortLikeReport orders rows as section 1.3 does: cost-effective rows by increasing cost to

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/json"
 	"math"
 	"testing"
 )
@@ -119,5 +120,52 @@ func TestPointPortfolioSelection(t *testing.T) {
 	}
 	if _, err := s.Selection("nope"); err == nil {
 		t.Error("unknown portfolio accepted")
+	}
+}
+
+// TestPointGroupCostsEverySafeguard: S1 (cost 10) acts on A and B and S2 (cost 500) on B; A's row
+// shares B's reductions, so it must also carry S2's cost (found by review: it showed savings 860 at
+// ratio 0.012 though S1 alone saves 140).
+func TestPointGroupCostsEverySafeguard(t *testing.T) {
+	src := `scenario: {name: g, horizon_years: 1, annuity_factor: 1}
+sites: [{id: s}]
+findings:
+  - {id: A, title: a, site: s, afe: 1, loss: 100}
+  - {id: B, title: b, site: s, afe: 1, loss: 1000}
+  - {id: C, title: c, site: s, afe: 1, loss: 50}
+safeguards:
+  - {id: S1, title: s1, one_time_cost: 10, effects: [{finding: A, ale_reduction: 0.5}, {finding: B, ale_reduction: 0.1}]}
+  - {id: S2, title: s2, one_time_cost: 500, effects: [{finding: B, ale_reduction: 0.8}]}
+  - {id: S3, title: s3, one_time_cost: 5, effects: [{finding: C, ale_reduction: 1}]}
+`
+	s, err := Parse("g.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := s.Point([]int{0, 1, 2})
+	rows := map[string]PointFinding{}
+	for _, f := range r.Findings {
+		rows[f.ID] = f
+	}
+	// B with both: 1000 x .9 x .2 = 180, reduction 820; A: 50. Group cost 510, savings 360.
+	for _, id := range []string{"A", "B"} {
+		near(t, id+" group cost", rows[id].Cost, 510)
+		near(t, id+" group savings", rows[id].Savings, 50+820-510)
+	}
+	near(t, "C cost", rows["C"].Cost, 5)
+	near(t, "C savings", rows["C"].Savings, 45)
+	// S1 on its own: A 50 + B 100 - 10.
+	for _, sg := range r.Safeguards {
+		if sg.ID == "S1" {
+			near(t, "S1 alone", sg.Savings, 140)
+		}
+	}
+	// The same JSON every time (no map-order sums).
+	first, _ := json.Marshal(s.Point([]int{0, 1, 2}))
+	for i := 0; i < 20; i++ {
+		again, _ := json.Marshal(s.Point([]int{0, 1, 2}))
+		if string(again) != string(first) {
+			t.Fatal("point results differ between calls")
+		}
 	}
 }

@@ -237,6 +237,7 @@ type worker struct {
 	ev, evU      [][]float64 // per finding kept for thinning: this year's event losses and uniforms
 	tmp          []float64
 	raw          []float64 // per finding: the year's loss before asset caps
+	clamped      int64     // AFE draws clamped at model.MaxAFE
 	sink         TrialSink
 	cols         []int // quantity index of each sink column after the trial index
 }
@@ -281,6 +282,11 @@ func (w *worker) runBlock(ctx context.Context, b uint64, lo, hi int64, res *resu
 		blk = newBlock(int64(b), lo, n, len(w.cols))
 	}
 	for t := lo; t < hi; t++ {
+		// Cancellation is checked every 16 trials (a cheap atomic load), so Ctrl-C stops a run
+		// within a second even when single years are expensive.
+		if (t-lo)&15 == 0 && ctx.Err() != nil {
+			return m, ctx.Err()
+		}
 		w.trial()
 		m.add(w.q)
 		w.sk.add(w.q)
@@ -343,6 +349,11 @@ func (w *worker) trial() {
 		} else {
 			lambda = drawFrequency(f.factors, st)
 			n = count(&st[f.vCount], lambda, f.bernoulli, p.collapse)
+		}
+		if lambda > model.MaxAFE {
+			// A draw from the far tail of an unbounded AFE distribution: clamped, and counted.
+			lambda = model.MaxAFE
+			w.clamped++
 		}
 		w.afe[i] = lambda
 		var l float64

@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"math"
 	"testing"
+	"time"
 
 	"github.com/alesim/alesim/model"
+	"github.com/alesim/alesim/model/dist"
 )
 
 func parse(t testing.TB, src string) *model.Scenario {
@@ -115,9 +117,15 @@ func TestBench30Mean(t *testing.T) {
 	if sum.AnnualLoss.CI95[0] > mean+2*sd/math.Sqrt(n) || sum.AnnualLoss.CI95[1] < mean-2*sd/math.Sqrt(n) {
 		t.Errorf("CI %v far from the exact mean %v", sum.AnnualLoss.CI95, mean)
 	}
-	if math.Abs(sum.AnnualLoss.SD-sd)/sd > 0.05 {
-		t.Errorf("sd %v, exact %v", sum.AnnualLoss.SD, sd)
+	// SE of the sample sd: SE(s^2)/(2 sd), with SE(s^2) = sqrt((mu4 - sd^4)/n) and, for a sum of
+	// independent compound Poissons, mu4 = sum of lambda_i E[X_i^4] + 3 sd^4, E[X^4] = exp(4 mu + 8 sigma^2).
+	k4 := 0.0
+	for _, f := range s.Findings {
+		ln := f.Loss.Dist.(dist.LogNormal)
+		k4 += f.AFE.Point() * math.Exp(4*ln.Mu+8*ln.Sigma*ln.Sigma)
 	}
+	seVar := math.Sqrt((k4 + 2*sd*sd*sd*sd) / n)
+	within(t, "bench-30 sd", sum.AnnualLoss.SD, sd, seVar/(2*sd), 4)
 	if sum.ALE.Mean != sum.ALE.P05 || math.Abs(sum.ALE.Mean-mean) > 1e-6*mean {
 		t.Errorf("ALE %+v, want the constant %v", sum.ALE, mean)
 	}
@@ -183,24 +191,114 @@ findings:
 	if len(sum.Warnings) == 0 {
 		t.Error("no warning that ALE is estimated")
 	}
-	if math.Abs(sum.ALE.Mean-sum.AnnualLoss.Mean) > 1e-6*sum.AnnualLoss.Mean {
-		t.Errorf("estimated ALE mean %v != annual loss mean %v", sum.ALE.Mean, sum.AnnualLoss.Mean)
+}
+
+// TestCapRandomLossClosedForm: at most one event a year (P = 0.4) with a loss uniform on
+// [10K, 40K], capped at 25K: E[min(X, V)] = ((V^2 - a^2)/2 + V (b - V))/(b - a), so the capped
+// annual loss has mean 0.4 x that. Checked within 4 standard errors.
+func TestCapRandomLossClosedForm(t *testing.T) {
+	src := `scenario: {name: cap, horizon_years: 1}
+sites: [{id: s}]
+assets: [{id: a, site: s, value: 25000}]
+findings:
+  - {id: F, title: f, site: s, asset: a, events: bernoulli, afe: 0.4, loss: {dist: uniform, min: 10000, max: 40000}}
+`
+	s := parse(t, src)
+	const a, b, V, p, n = 10000.0, 40000.0, 25000.0, 0.4, 200000
+	em := ((V*V-a*a)/2 + V*(b-V)) / (b - a)
+	em2 := ((V*V*V-a*a*a)/3 + V*V*(b-V)) / (b - a)
+	mean, variance := p*em, p*em2-(p*em)*(p*em)
+	sum := runN(t, s, n, 4, 2)
+	within(t, "capped mean", sum.AnnualLoss.Mean, mean, math.Sqrt(variance/n), 4)
+	within(t, "estimated ALE mean", sum.ALE.Mean, mean, math.Sqrt(variance/n), 4)
+}
+
+// TestCappedMeanClosedForm: the constant-time formula equals the explicit sum over counts.
+func TestCappedMeanClosedForm(t *testing.T) {
+	explicit := func(lambda, L, V float64) float64 {
+		e, p := 0.0, math.Exp(-lambda)
+		for k := 0.0; k < lambda+50*math.Sqrt(lambda)+100; k++ {
+			if k > 0 {
+				p *= lambda / k
+			}
+			e += p * math.Min(k*L, V)
+		}
+		return e
+	}
+	for _, c := range [][3]float64{{5, 643000, 1e6}, {0.3, 1000, 2500}, {40, 10, 300}, {2, 5000, 1000}, {0.001, 1, 1e9}, {200, 7, 1400}} {
+		got, want := cappedMean(c[0], c[1], c[2], false), explicit(c[0], c[1], c[2])
+		if math.Abs(got-want) > 1e-9*math.Max(1, want) {
+			t.Errorf("cappedMean%v = %.12g, explicit sum %.12g", c, got, want)
+		}
+	}
+}
+
+// TestExpectedShortfallWithAtoms: a finding that costs 1000 per event at rate 0.02 has no loss in
+// 98% of years. The expected shortfall at level p is the mean of the worst n(1-p) years; computed
+// exactly from the Poisson distribution, and checked within 4 standard errors, bounded by
+// sqrt(E[X^2] / (n (1-p)^2)) (the review found the old method returned the mean, 20x too low).
+func TestExpectedShortfallWithAtoms(t *testing.T) {
+	src := `scenario: {name: rare, horizon_years: 1}
+sites: [{id: s}]
+findings:
+  - {id: F, title: f, site: s, afe: 0.02, loss: 1000}
+`
+	s := parse(t, src)
+	const lambda, L, n = 0.02, 1000.0, 400000
+	es := func(p float64) float64 {
+		// Take the worst (1-p) of the probability mass, from the largest counts down.
+		pmf := make([]float64, 20)
+		pmf[0] = math.Exp(-lambda)
+		for k := 1; k < len(pmf); k++ {
+			pmf[k] = pmf[k-1] * lambda / float64(k)
+		}
+		left, sum := 1-p, 0.0
+		for k := len(pmf) - 1; k >= 0 && left > 0; k-- {
+			take := math.Min(pmf[k], left)
+			sum += take * float64(k) * L
+			left -= take
+		}
+		return sum / (1 - p)
+	}
+	sum := runN(t, s, n, 6, 2)
+	ex2 := (lambda + lambda*lambda) * L * L
+	for _, c := range []struct{ p, got float64 }{{0.95, sum.AnnualLoss.TVaR95}, {0.99, sum.AnnualLoss.TVaR99}} {
+		within(t, "expected shortfall", c.got, es(c.p), math.Sqrt(ex2/(n*(1-c.p)*(1-c.p))), 4)
+	}
+	if math.Abs(es(0.95)-lambda*L/0.05) > 1e-9 {
+		t.Errorf("check of the check: ES95 %v, want E[X]/0.05 = %v", es(0.95), lambda*L/0.05)
+	}
+	// The sketch's expected shortfall agrees within its relative error.
+	cfg := DefaultConfig()
+	cfg.Trials, cfg.Seed, cfg.Workers, cfg.ExactLimit = n, 6, 2, 1000
+	sk, err := Run(context.Background(), s, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := math.Abs(sk.AnnualLoss.TVaR95 - sum.AnnualLoss.TVaR95); d > SketchRelativeError*sum.AnnualLoss.TVaR95 {
+		t.Errorf("sketch ES95 %v, exact %v", sk.AnnualLoss.TVaR95, sum.AnnualLoss.TVaR95)
 	}
 }
 
 // TestDeterminism: the same seed gives byte-identical JSON (but for wall time and the workers
 // field) with 1, 2 and 8 workers; another seed gives different results.
 func TestDeterminism(t *testing.T) {
-	s := load(t, "../scenarios/soes-1983.yaml")
+	for _, path := range []string{"../scenarios/soes-1983.yaml", "../scenarios/bench-30.yaml", "../scenarios/usps-wets-access.yaml"} {
+		determinism(t, path)
+	}
+}
+
+func determinism(t *testing.T, path string) {
+	s := load(t, path)
 	var first []byte
-	for _, w := range []int{1, 2, 8} {
+	for _, w := range []int{1, 2, 8, 2} {
 		sum := runN(t, s, 120000, 42, w)
 		sum.Run.WallSeconds, sum.Run.Workers = 0, 0
 		b, _ := json.Marshal(sum)
 		if first == nil {
 			first = b
 		} else if !bytes.Equal(first, b) {
-			t.Fatalf("workers %d: JSON differs from workers 1", w)
+			t.Fatalf("%s workers %d: JSON differs from workers 1", path, w)
 		}
 	}
 	other := runN(t, s, 120000, 43, 2)
@@ -214,8 +312,21 @@ func TestDeterminism(t *testing.T) {
 // TestCollapse: with every distribution at its point value, event counts at their expectation
 // and no caps, the engine's ALE per finding equals point mode's to floating-point precision.
 func TestCollapse(t *testing.T) {
-	for _, path := range []string{"../scenarios/soes-1983.yaml", "../scenarios/bench-30.yaml"} {
-		s := load(t, path)
+	extra := `scenario: {name: hz, horizon_years: 1}
+sites: [{id: a}, {id: b}]
+hazards: [{id: quake, afe: {dist: loguniform, min: 0.01, max: 0.5, point: 0.1}}]
+findings:
+  - {id: A, title: a, site: a, hazard: quake, loss: {dist: pert, min: 100, mode: 1000, max: 5000, point: 1200}}
+  - {id: B, title: b, site: b, hazard: quake, loss: 3000}
+  - {id: C, title: c, site: a, events: bernoulli, afe: {dist: beta, alpha: 2, beta: 5, point: 0.3}, loss: 700}
+`
+	for _, path := range []string{"../scenarios/soes-1983.yaml", "../scenarios/bench-30.yaml", "inline"} {
+		var s *model.Scenario
+		if path == "inline" {
+			s = parse(t, extra)
+		} else {
+			s = load(t, path)
+		}
 		cfg := DefaultConfig()
 		cfg.Trials, cfg.Collapse, cfg.Workers = 20000, true, 2
 		sum, err := Run(context.Background(), s, cfg)
@@ -391,6 +502,29 @@ func TestPrecision(t *testing.T) {
 	// bench-30: sd/mean = 0.307, so 1% needs about (1.96 x 0.307 / 0.01)^2 = 3,600 trials: one batch.
 	if got[0] != PrecisionBatch*BlockSize {
 		t.Errorf("stopped at %d trials, want the first batch", got[0])
+	}
+}
+
+// TestCancelMidRun: cancelling a long run stops it within a second.
+func TestCancelMidRun(t *testing.T) {
+	s := load(t, "../scenarios/bench-30.yaml")
+	ctx, cancel := context.WithCancel(context.Background())
+	cfg := DefaultConfig()
+	cfg.Trials, cfg.Workers = 500_000_000, 2
+	done := make(chan error)
+	go func() {
+		_, err := Run(ctx, s, cfg)
+		done <- err
+	}()
+	time.Sleep(200 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if err != context.Canceled {
+			t.Errorf("got %v, want context.Canceled", err)
+		}
+	case <-time.After(time.Second):
+		t.Fatal("run still going a second after cancellation")
 	}
 }
 

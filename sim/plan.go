@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/gonum/mathext"
+
 	"github.com/alesim/alesim/model"
 	"github.com/alesim/alesim/model/dist"
 )
@@ -296,7 +298,9 @@ func (p *plan) layoutPairs() {
 type pairRef struct{ a, b, q int }
 
 // cappedMean is E[min(N L, V)] for N ~ Poisson(lambda) (or Bernoulli(lambda)) and a fixed loss L
-// per event: sum over n <= m of P(N=n) n L, plus V P(N > m), with m = floor(V/L).
+// per event. With m = floor(V/L) the cap binds from m+1 events on, and since n P(N=n) =
+// lambda P(N=n-1), E = L lambda P(N <= m-1) + V P(N > m), where P(N <= k) is the regularized upper
+// incomplete gamma function Q(k+1, lambda): constant time, whatever the rate.
 func cappedMean(lambda, L, V float64, bernoulli bool) float64 {
 	if lambda <= 0 || L <= 0 {
 		return 0
@@ -305,20 +309,9 @@ func cappedMean(lambda, L, V float64, bernoulli bool) float64 {
 		return math.Min(lambda, 1) * math.Min(L, V)
 	}
 	m := math.Floor(V / L)
-	// Beyond lambda + 40 sd the Poisson tail is below 1e-300: the cap never binds.
-	if m > lambda+40*math.Sqrt(lambda)+40 {
-		return lambda * L
+	below := 0.0 // P(N <= m-1)
+	if m >= 1 {
+		below = mathext.GammaIncRegComp(m, lambda)
 	}
-	// Sum the pmf in log space to stay accurate for large lambda.
-	logp := -lambda
-	cdf, partial := 0.0, 0.0
-	for n := 0.0; n <= m; n++ {
-		if n > 0 {
-			logp += math.Log(lambda / n)
-		}
-		pn := math.Exp(logp)
-		cdf += pn
-		partial += pn * n * L
-	}
-	return partial + V*math.Max(0, 1-cdf)
+	return L*lambda*below + V*(1-mathext.GammaIncRegComp(m+1, lambda))
 }

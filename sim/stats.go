@@ -158,6 +158,7 @@ type results struct {
 	lossVals []float64 // total annual loss per trial, by trial index; nil when not exact
 	aleVals  []float64 // total ALE(theta) per trial
 	recVals  []float64 // annual loss with the recommended safeguards, when simulated
+	clamped  int64
 	qRec     int
 	sk       sketches
 	ratio    []ratioSketch
@@ -200,6 +201,8 @@ func (r *results) mergeSketches(w *worker) {
 		_ = r.ratio[i].s.MergeWith(w.ratio[i].s)
 		w.ratio[i].s.Clear()
 	}
+	r.clamped += w.clamped
+	w.clamped = 0
 }
 
 // meetsPrecision reports whether the 95% CI half-width of the mean annual loss is within rel x mean.
@@ -241,15 +244,25 @@ func (e exactQ) exceed(x float64) float64 {
 	return float64(len(e.v)-i) / float64(len(e.v))
 }
 
-// tailMean is the expected shortfall: the mean of the values at or above the p-quantile.
+// tailMean is the expected shortfall at level p: the mean of the worst n(1-p) trials, the
+// boundary trial counted fractionally (Acerbi and Tasche 2002). With k = ceil(n p),
+// ES = (sum of x(i) for i > k + (k - n p) x(k)) / (n (1 - p)), order statistics 1-based. Unlike
+// "the mean of values at or above VaR", it stays right when losses have atoms (many zero years).
 func (e exactQ) tailMean(p float64) float64 {
-	q := e.quantile(p)
-	i := sort.SearchFloat64s(e.v, q)
+	n := float64(len(e.v))
+	tail := n * (1 - p)
+	if tail <= 0 {
+		return e.v[len(e.v)-1]
+	}
+	k := int(math.Ceil(n * p)) // 1-based index of the boundary order statistic
 	sum := 0.0
-	for _, x := range e.v[i:] {
+	for _, x := range e.v[k:] {
 		sum += x
 	}
-	return sum / float64(len(e.v)-i)
+	if k >= 1 {
+		sum += (float64(k) - n*p) * e.v[k-1]
+	}
+	return sum / tail
 }
 
 func (e exactQ) minPositive() float64 {
@@ -296,20 +309,30 @@ func (k sketchQ) exceed(x float64) float64 {
 	return above / k.s.GetCount()
 }
 
+// tailMean walks the sketch's bins from the largest down until n(1-p) trials are taken, the last
+// bin fractionally, as exactQ.tailMean does with order statistics.
 func (k sketchQ) tailMean(p float64) float64 {
-	q := k.quantile(p)
-	var sum, cnt float64
+	type bin struct{ v, c float64 }
+	var bins []bin
 	k.s.ForEach(func(v, c float64) bool {
-		if v >= q {
-			sum += v * c
-			cnt += c
-		}
+		bins = append(bins, bin{math.Min(math.Max(v, k.lo), k.hi), c})
 		return false
 	})
-	if cnt == 0 {
-		return q
+	sort.Slice(bins, func(i, j int) bool { return bins[i].v > bins[j].v })
+	tail := k.s.GetCount() * (1 - p)
+	if tail <= 0 {
+		return k.hi
 	}
-	return sum / cnt
+	left, sum := tail, 0.0
+	for _, b := range bins {
+		take := math.Min(b.c, left)
+		sum += take * b.v
+		left -= take
+		if left <= 0 {
+			break
+		}
+	}
+	return sum / tail
 }
 
 func (k sketchQ) minPositive() float64 {

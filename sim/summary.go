@@ -229,6 +229,9 @@ func (r *results) summary(p *plan, cfg Config, trials int64) *Summary {
 			r.recVals = r.recVals[:trials]
 		}
 	}
+	if r.clamped > 0 {
+		sum.Warnings = append(sum.Warnings, fmt.Sprintf("%d AFE draws beyond %g events a year were clamped to it", r.clamped, float64(model.MaxAFE)))
+	}
 	if r.total.overflowed {
 		sum.Warnings = append(sum.Warnings, "some simulated years overflowed float64 (infinite or undefined loss); the inputs are too heavy-tailed for the figures to mean anything")
 	}
@@ -237,8 +240,8 @@ func (r *results) summary(p *plan, cfg Config, trials int64) *Summary {
 		pointALE[f.ID] = f.ALE
 	}
 	totalPoint := 0.0
-	for _, v := range pointALE {
-		totalPoint += v
+	for _, f := range p.findings { // index order: a map's order would change the sum's last bits
+		totalPoint += pointALE[f.id]
 	}
 	sum.ALE = r.aleStats(p, 1, totalPoint)
 	loss := r.quantilerFor(p, 0)

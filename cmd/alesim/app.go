@@ -38,6 +38,7 @@ func commands() []command {
 		{"validate", "check a scenario file and list every problem", runValidate},
 		{"point", "the 1983 point arithmetic: ALE, savings and cost to savings ratio per finding", runPoint},
 		{"run", "Monte Carlo: ALE and annual-loss distributions with confidence intervals", runRun},
+		{"plot", "re-draw the charts and report.html of a saved run (--out DIR) without re-simulating", runPlot},
 	}
 }
 

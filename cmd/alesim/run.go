@@ -12,7 +12,10 @@ import (
 	"text/tabwriter"
 
 	"github.com/alesim/alesim/internal/human"
+	"github.com/alesim/alesim/model"
+	"github.com/alesim/alesim/plots"
 	"github.com/alesim/alesim/sim"
+	"github.com/alesim/alesim/sim/output"
 )
 
 type runOptions struct {
@@ -23,6 +26,11 @@ type runOptions struct {
 	precision float64
 	collapse  bool
 	budget    float64
+	out       string
+	force     bool
+	trialsOut bool
+	portfolio string
+	quiet     bool
 }
 
 func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error {
@@ -36,6 +44,11 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	fs.Float64Var(&o.precision, "precision", 0, "stop when the 95% CI half-width of the mean annual loss is within this fraction of the mean (e.g. 0.01)")
 	fs.BoolVar(&o.collapse, "collapse", false, "self-check: point values, expected event counts, no caps (reproduces point mode)")
 	fs.Float64Var(&o.budget, "budget", 0, "find the set of safeguards with the highest expected savings whose expected cost (one-time + annuity x annual) fits this amount")
+	fs.StringVar(&o.out, "out", "", "write summary.json, summary.csv, the charts (SVG and PNG) and report.html into this directory")
+	fs.BoolVar(&o.force, "force", false, "with --out: replace a directory that already holds results")
+	fs.BoolVar(&o.trialsOut, "trials-file", false, "with --out: also write trials.parquet, one row per trial")
+	fs.StringVar(&o.portfolio, "portfolio", "", "the recommended set whose loss exceedance curve is drawn beside the baseline (default: the scenario's first portfolio)")
+	fs.BoolVar(&o.quiet, "quiet", false, "no progress display")
 	path, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -51,6 +64,8 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 		return usagef("run: --precision must be a fraction in (0, 1), e.g. 0.01 (got %g)", o.precision)
 	case o.budget < 0:
 		return usagef("run: --budget must be an amount > 0 (got %g)", o.budget)
+	case o.out == "" && (o.force || o.trialsOut):
+		return usagef("run: --force and --trials-file go with --out DIR")
 	}
 	s, err := loadScenario(path)
 	if err != nil {
@@ -60,19 +75,107 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	cfg.Trials, cfg.Seed, cfg.Workers, cfg.Precision, cfg.Collapse = o.trials, o.seed, o.workers, o.precision, o.collapse
 	cfg.Budget = o.budget
 	cfg.Version = Version
+	if err := recommended(s, o.portfolio, &cfg); err != nil {
+		return err
+	}
+	var stage *output.Staging
+	if o.out != "" {
+		if stage, err = output.Stage(o.out, o.force); err != nil {
+			return usagef("run: %v", err)
+		}
+		defer stage.Abort() // removes the staging directory unless it was committed
+	}
+	var sink *output.ParquetSink
+	if o.trialsOut {
+		sink = output.NewParquetSink(stage.Path("trials.parquet"), map[string]string{
+			"seed": fmt.Sprint(cfg.Seed), "scenario_sha256": s.SHA256, "trials": fmt.Sprint(cfg.Trials),
+			"version": Version, "block_size": fmt.Sprint(sim.BlockSize)})
+		cfg.Sink = sink
+	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
+	total := cfg.Trials
+	if cfg.Budget > 0 {
+		total *= 2 // the budget search takes two passes
+	}
+	prog := startProgress(stderr, total, o.quiet)
+	cfg.Progress = &prog.counter
 	sum, err := sim.Run(ctx, s, cfg)
+	prog.finish()
 	if err != nil {
+		if sink != nil {
+			sink.Abort()
+		}
 		return err
 	}
 	for _, w := range sum.Warnings {
 		fmt.Fprintf(stderr, "alesim: warning: %s\n", w)
 	}
+	if stage != nil {
+		if sink != nil {
+			rows, err := sink.Close()
+			if err != nil {
+				return fmt.Errorf("writing trials.parquet: %w", err)
+			}
+			if rows != sum.Run.Trials {
+				return fmt.Errorf("trials.parquet has %d rows, want %d", rows, sum.Run.Trials)
+			}
+		}
+		if err := writeResults(stage, sum); err != nil {
+			return err
+		}
+		if err := stage.Commit(); err != nil {
+			return err
+		}
+		extra := ""
+		if sink != nil {
+			extra = ", trials.parquet"
+		}
+		fmt.Fprintf(stderr, "alesim: wrote %s (report.html, summary.json, summary.csv, charts%s)\n", o.out, extra)
+	}
 	if o.format == "json" {
 		return writeJSON(stdout, sum)
 	}
 	return writeRunTable(stdout, sum)
+}
+
+// recommended sets the run's recommended set: the named portfolio, else the scenario's first
+// portfolio, else every safeguard not marked alternative.
+func recommended(s *model.Scenario, name string, cfg *sim.Config) error {
+	if name == "" && len(s.Portfolios) > 0 {
+		name = s.Portfolios[0].ID
+	}
+	sel, err := s.Selection(name)
+	if err != nil {
+		return usagef("run: %v", err)
+	}
+	if len(sel) == 0 {
+		return nil
+	}
+	if name == "" {
+		name = "all recommended safeguards"
+	}
+	cfg.Recommended, cfg.RecommendedName = sel, name
+	return nil
+}
+
+// writeResults writes every file of a run's output directory into the staging area.
+func writeResults(stage *output.Staging, sum *sim.Summary) error {
+	if err := stage.WriteFile("summary.json", func(w io.Writer) error { return output.WriteJSON(w, sum) }); err != nil {
+		return err
+	}
+	if err := stage.WriteFile("summary.csv", func(w io.Writer) error { return output.WriteCSV(w, sum) }); err != nil {
+		return err
+	}
+	charts := plots.All(sum)
+	for _, c := range charts {
+		for _, ext := range []string{".svg", ".png"} {
+			if err := c.Save(stage.Path(c.Name + ext)); err != nil {
+				return fmt.Errorf("chart %s: %w", c.Name+ext, err)
+			}
+		}
+	}
+	return stage.WriteFile("report.html", func(w io.Writer) error { return output.WriteHTML(w, sum, charts) })
 }
 
 func writeRunTable(w io.Writer, s *sim.Summary) error {

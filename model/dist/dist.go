@@ -195,11 +195,21 @@ func NewBeta(alpha, beta, min, max float64) (Beta, error) {
 	return Beta{alpha, beta, min, max}, nil
 }
 
-// Rand draws X/(X+Y) with X ~ Gamma(alpha), Y ~ Gamma(beta).
+// Rand draws X/(X+Y) with X ~ Gamma(alpha), Y ~ Gamma(beta), computed from log X and log Y as
+// 1/(1 + exp(log Y - log X)) so that shapes well below 1 (whose gamma draws underflow) stay exact.
 func (d Beta) Rand(r *rand.Rand) float64 {
-	x := gammaRand(r, d.Alpha)
-	y := gammaRand(r, d.Beta)
-	return d.Min + (d.Max-d.Min)*x/(x+y)
+	lx := logGammaRand(r, d.Alpha)
+	ly := logGammaRand(r, d.Beta)
+	return d.Min + (d.Max-d.Min)/(1+math.Exp(ly-lx))
+}
+
+// logGammaRand draws log of a Gamma(shape, 1) variable; for shape < 1 it uses
+// log G(shape) = log G(shape + 1) + log(U)/shape, which never underflows.
+func logGammaRand(r *rand.Rand, shape float64) float64 {
+	if shape < 1 {
+		return math.Log(gammaRand(r, shape+1)) + math.Log(u01(r))/shape
+	}
+	return math.Log(gammaRand(r, shape))
 }
 func (d Beta) Mean() float64 { return d.Min + (d.Max-d.Min)*d.Alpha/(d.Alpha+d.Beta) }
 func (d Beta) Variance() float64 {
@@ -274,12 +284,15 @@ func NewLogNormal(mu, sigma float64) (LogNormal, error) {
 	if !(sigma > 0) {
 		return LogNormal{}, &ParamError{"sigma", "must be > 0", sigma}
 	}
-	if sigma > 10 || math.Abs(mu) > 700 {
-		// exp(mu + 10 sigma) would overflow or lose all meaning as money.
-		if sigma > 10 {
-			return LogNormal{}, &ParamError{"sigma", "must be at most 10 (a spread of e^16 between P5 and P95)", sigma}
-		}
-		return LogNormal{}, &ParamError{"mu", "must be at most 700 in magnitude", mu}
+	if sigma > 10 {
+		return LogNormal{}, &ParamError{"sigma", "must be at most 10 (a spread of e^33 between P5 and P95)", sigma}
+	}
+	// The mean exp(mu + sigma^2/2) must stay within the magnitude every other input obeys.
+	if m := mu + sigma*sigma/2; m > math.Log(maxMagnitude) {
+		return LogNormal{}, &ParamError{"mu", fmt.Sprintf("gives a mean exp(mu + sigma^2/2) above %g; lower mu or sigma", maxMagnitude), mu}
+	}
+	if mu < -700 {
+		return LogNormal{}, &ParamError{"mu", "must be at least -700", mu}
 	}
 	return LogNormal{mu, sigma}, nil
 }
@@ -504,6 +517,9 @@ func clamp01(p float64) float64 {
 
 func normCDF(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
 func normPDF(x float64) float64 { return math.Exp(-x*x/2) / math.Sqrt(2*math.Pi) }
+
+// normQuantile is the standard normal quantile, accurate in both tails (gonum's AS241
+// implementation; math.Erfcinv loses every digit below 1e-16).
 func normQuantile(p float64) float64 {
 	switch {
 	case p <= 0:
@@ -511,7 +527,7 @@ func normQuantile(p float64) float64 {
 	case p >= 1:
 		return math.Inf(1)
 	}
-	return -math.Sqrt2 * math.Erfcinv(2*p)
+	return distuv.UnitNormal.Quantile(p)
 }
 
 var (

@@ -46,6 +46,9 @@ func continuousCases(t *testing.T) map[string]Distribution {
 		"truncnormal":        must(NewTruncNormal(1, 1)),
 		"truncnormal-tail":   must(NewTruncNormal(-3, 1)),
 		"truncnormal-wide":   must(NewTruncNormal(100, 10)),
+		"truncnormal-far":    must(NewTruncNormal(-10, 1)), // review: Erfcinv gave +Inf here
+		"truncnormal-limit":  must(NewTruncNormal(-29, 1)), // the validation limit is -30
+		"beta-small-0.2":     must(NewBeta(0.2, 0.3, 0, 1)),
 	}
 }
 
@@ -298,5 +301,42 @@ func TestPoissonEdgeRates(t *testing.T) {
 	}
 	if k := PoissonRand(r, 1e12); math.Abs(k-1e12) > 10*1e6 {
 		t.Errorf("PoissonRand(1e12) = %g, more than 10 sd from the rate", k)
+	}
+}
+
+// TestBetaTinyShapesNoNaN: Beta(0.001, 0.001) put 22% NaN draws out through underflowing gamma
+// draws (found by review). Draws must be finite, in [0, 1], and average 1/2 (by symmetry; the
+// standard error of the mean of a variable in [0, 1] is at most 0.5/sqrt(n)).
+func TestBetaTinyShapesNoNaN(t *testing.T) {
+	d, err := NewBeta(0.001, 0.001, 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(9, 9))
+	const n = 100000
+	sum := 0.0
+	for i := 0; i < n; i++ {
+		x := d.Rand(r)
+		if math.IsNaN(x) || x < 0 || x > 1 {
+			t.Fatalf("draw %v", x)
+		}
+		sum += x
+	}
+	if m := sum / n; math.Abs(m-0.5) > 4*0.5/math.Sqrt(n) {
+		t.Errorf("mean %v, want 0.5", m)
+	}
+}
+
+// TestLogNormalMeanBounded: a lognormal whose mean would overflow is refused (review: mu 700,
+// sigma 10 gave an infinite mean and a summary JSON could not encode).
+func TestLogNormalMeanBounded(t *testing.T) {
+	if _, err := NewLogNormal(700, 10); err == nil {
+		t.Error("lognormal with mean exp(750) accepted")
+	}
+	if _, err := NewLogNormal(231, 1); err == nil {
+		t.Error("lognormal with mean exp(231.5) > 1e100 accepted")
+	}
+	if d, err := NewLogNormal(20, 2); err != nil || math.IsInf(d.Mean(), 0) {
+		t.Errorf("ordinary lognormal refused: %v", err)
 	}
 }

@@ -1,0 +1,179 @@
+package output
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io"
+	"regexp"
+	"sort"
+
+	"github.com/alesim/alesim/internal/human"
+	"github.com/alesim/alesim/plots"
+	"github.com/alesim/alesim/sim"
+)
+
+// ChartSVG renders a chart to SVG markup for inlining (without the XML declaration).
+func ChartSVG(c plots.Chart) (template.HTML, error) {
+	wt, err := c.Plot.WriterTo(c.W, c.H, "svg")
+	if err != nil {
+		return "", err
+	}
+	var b bytes.Buffer
+	if _, err := wt.WriteTo(&b); err != nil {
+		return "", err
+	}
+	svg := xmlDecl.ReplaceAll(b.Bytes(), nil)
+	// Scale to the page width while keeping the aspect ratio.
+	svg = svgSize.ReplaceAll(svg, []byte(`<svg style="max-width:100%;height:auto" `))
+	return template.HTML(svg), nil // our own markup from gonum/plot, not user input
+}
+
+var (
+	xmlDecl = regexp.MustCompile(`(?s)<\?xml[^>]*\?>\s*(<!--.*?-->\s*)?`)
+	svgSize = regexp.MustCompile(`<svg width="[^"]*" height="[^"]*"\s*`)
+)
+
+type htmlChart struct {
+	Title, Note string
+	SVG         template.HTML
+}
+
+type htmlData struct {
+	S          *sim.Summary
+	Charts     []htmlChart
+	Safeguards []sim.SafeguardStats
+	Portfolios []sim.SafeguardStats
+}
+
+// WriteHTML writes report.html: one self-contained file (charts inlined as SVG, no scripts, no
+// fonts or styles fetched from anywhere) with the summary tables, the provenance and notes on how
+// to read each chart.
+func WriteHTML(w io.Writer, s *sim.Summary, charts []plots.Chart) error {
+	d := htmlData{S: s}
+	for _, c := range charts {
+		svg, err := ChartSVG(c)
+		if err != nil {
+			return fmt.Errorf("chart %s: %w", c.Name, err)
+		}
+		d.Charts = append(d.Charts, htmlChart{c.Title, c.Note, svg})
+	}
+	byRank := func(xs []sim.SafeguardStats) []sim.SafeguardStats {
+		out := append([]sim.SafeguardStats(nil), xs...)
+		sort.SliceStable(out, func(i, j int) bool { return out[i].Rank < out[j].Rank })
+		return out
+	}
+	d.Safeguards, d.Portfolios = byRank(s.Safeguards), byRank(s.Portfolios)
+	return reportTmpl.Execute(w, d)
+}
+
+var funcs = template.FuncMap{
+	"money":  func(x float64) string { return human.Money(x, 2) },
+	"money3": func(x float64) string { return human.Money(x, 3) },
+	"sig":    func(x float64) string { return human.Sig(x, 2) },
+	"pct":    func(x float64) string { return human.Sig(100*x, 2) + "%" },
+	"ratio": func(r *float64) string {
+		if r == nil {
+			return "never"
+		}
+		return human.Sig(*r, 2)
+	},
+	"add": func(a, b int) int { return a + b },
+}
+
+var reportTmpl = template.Must(template.New("report").Funcs(funcs).Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.S.Scenario.Name}}: risk simulation report</title>
+<style>
+body { font-family: Georgia, "Times New Roman", serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }
+h1 { font-size: 1.7em; margin-bottom: .2em; }
+h2 { font-size: 1.3em; margin-top: 2em; border-bottom: 1px solid #ccc; }
+table { border-collapse: collapse; font-size: .85em; margin: 1em 0; }
+th, td { padding: .25em .6em; border-bottom: 1px solid #e4e4e4; text-align: right; white-space: nowrap; }
+th { background: #f3f3f3; }
+td.l, th.l { text-align: left; white-space: normal; }
+.note { color: #444; font-size: .95em; max-width: 60em; }
+.prov td { text-align: left; }
+.warn { background: #fff6e0; border-left: 4px solid #e6a000; padding: .5em 1em; }
+figure { margin: 1.5em 0; }
+figcaption { font-weight: bold; margin-bottom: .3em; }
+.unsettled { color: #a05a00; }
+</style>
+</head>
+<body>
+<h1>{{.S.Scenario.Name}}</h1>
+<p class="note">A Monte Carlo risk analysis: every judgment of the 1983 method (a single annual frequency, a single loss) is replaced by the range it was picked from, and {{.S.Run.Trials}} years are simulated. "Point" figures are the 1983 arithmetic on the single values, for comparison. Money in {{.S.Scenario.Currency}}; savings are present values over {{.S.Scenario.HorizonYears}} years (annuity factor {{sig .S.Scenario.AnnuityFactor}}).</p>
+
+<h2>Summary</h2>
+<table>
+<tr><th class="l"></th><th>point</th><th>mean</th><th>95% CI of mean</th><th>P5</th><th>P50</th><th>P95</th><th>P99</th></tr>
+<tr><td class="l">Expected annual loss (ALE)</td><td>{{money .S.ALE.Point}}</td><td>{{money3 .S.ALE.Mean}}</td><td>{{money3 (index .S.ALE.CI95 0)}} to {{money3 (index .S.ALE.CI95 1)}}</td><td>{{money .S.ALE.P05}}</td><td>{{money .S.ALE.P50}}</td><td>{{money .S.ALE.P95}}</td><td></td></tr>
+<tr><td class="l">Annual loss (a simulated year)</td><td></td><td>{{money3 .S.AnnualLoss.Mean}}</td><td>{{money3 (index .S.AnnualLoss.CI95 0)}} to {{money3 (index .S.AnnualLoss.CI95 1)}}</td><td></td><td>{{money .S.AnnualLoss.P50}}</td><td>{{money .S.AnnualLoss.P95}}</td><td>{{money .S.AnnualLoss.P99}}</td></tr>
+</table>
+<p class="note">Value at risk: {{money .S.AnnualLoss.VaR95}} (95%), {{money .S.AnnualLoss.VaR99}} (99%); expected shortfall (mean loss in the worst years beyond them): {{money .S.AnnualLoss.TVaR95}} and {{money .S.AnnualLoss.TVaR99}}.
+{{with .S.Recommended}}With the "{{.Name}}" safeguards in place ({{len .Members}} of them) the mean annual loss is {{money3 .AnnualLoss.Mean}} and the 99th percentile {{money .AnnualLoss.P99}}.{{end}}</p>
+{{if .S.Warnings}}<div class="warn"><b>Warnings</b><ul>{{range .S.Warnings}}<li>{{.}}</li>{{end}}</ul></div>{{end}}
+
+<h2>Charts</h2>
+{{range .Charts}}<figure>
+<figcaption>{{.Title}}</figcaption>
+{{.SVG}}
+<p class="note">{{.Note}}</p>
+</figure>
+{{end}}
+
+{{if .Safeguards}}<h2>Safeguards</h2>
+<p class="note">Ranked by mean savings over the horizon, computed on the same simulated years for every safeguard (common random numbers), so differences between them are sharp. P(pays) is the probability that savings are positive. The cost to savings ratio is cost / savings, as the 1983 report defines it; "never" where the safeguard does not pay back. A rank marked "not settled" cannot be told apart from the next one by this run.</p>
+<table>
+<tr><th>rank</th><th class="l">safeguard</th><th class="l">findings</th><th>point savings</th><th>point ratio</th><th>mean savings</th><th>95% CI</th><th>P5 to P95</th><th>P(pays)</th><th>ratio P5 to P95</th><th class="l">vs next</th></tr>
+{{range .Safeguards}}<tr><td>{{.Rank}}</td><td class="l">{{.ID}}{{if .Alternative}} (alternative){{end}}<br><small>{{.Title}}</small></td><td class="l">{{range $i, $f := .Findings}}{{if $i}}, {{end}}{{$f}}{{end}}</td><td>{{money .PointSavings}}</td><td>{{ratio .PointRatio}}</td><td>{{money3 .Savings.Mean}}</td><td>{{money3 (index .Savings.CI95 0)}} to {{money3 (index .Savings.CI95 1)}}</td><td>{{money .Savings.P05}} to {{money .Savings.P95}}</td><td>{{sig .PPositive}}</td><td>{{ratio .Ratio.P05}} to {{ratio .Ratio.P95}}</td><td class="l">{{with .VsNext}}{{if not .Settled}}<span class="unsettled">not settled vs {{.Next}}</span>{{end}}{{end}}</td></tr>
+{{end}}</table>{{end}}
+
+{{if .Portfolios}}<h2>Portfolios</h2>
+<table>
+<tr><th>rank</th><th class="l">portfolio</th><th>safeguards</th><th>point savings</th><th>mean savings</th><th>95% CI</th><th>P5 to P95</th><th>P(pays)</th></tr>
+{{range .Portfolios}}<tr><td>{{.Rank}}</td><td class="l">{{.ID}}<br><small>{{.Title}}</small></td><td>{{len .Members}}</td><td>{{money .PointSavings}}</td><td>{{money3 .Savings.Mean}}</td><td>{{money3 (index .Savings.CI95 0)}} to {{money3 (index .Savings.CI95 1)}}</td><td>{{money .Savings.P05}} to {{money .Savings.P95}}</td><td>{{sig .PPositive}}</td></tr>
+{{end}}</table>{{end}}
+
+{{with .S.Budget}}<h2>Best set within a budget of {{money .Amount}}</h2>
+<p class="note">The set of safeguards with the highest expected savings whose expected cost fits the budget ({{.Method}} search over {{.Candidates}} candidates), with the runners-up. It is chosen and measured on the same simulated years, so its interval is slightly optimistic: re-run with another seed to confirm.</p>
+<table>
+<tr><th class="l"></th><th>expected cost</th><th>mean savings</th><th>95% CI</th><th>P5 to P95</th><th>P(pays)</th><th class="l">safeguards</th></tr>
+<tr><td class="l">best</td><td>{{money .Best.ExpectedCost}}</td><td>{{money3 .Best.Savings.Mean}}</td><td>{{money3 (index .Best.Savings.CI95 0)}} to {{money3 (index .Best.Savings.CI95 1)}}</td><td>{{money .Best.Savings.P05}} to {{money .Best.Savings.P95}}</td><td>{{sig .Best.PPositive}}</td><td class="l">{{range $i, $m := .Best.Members}}{{if $i}}, {{end}}{{$m}}{{end}}</td></tr>
+{{range $k, $r := .RunnersUp}}<tr><td class="l">runner-up {{add $k 1}}</td><td>{{money $r.ExpectedCost}}</td><td>{{money3 $r.Savings.Mean}}</td><td>{{money3 (index $r.Savings.CI95 0)}} to {{money3 (index $r.Savings.CI95 1)}}</td><td>{{money $r.Savings.P05}} to {{money $r.Savings.P95}}</td><td>{{sig $r.PPositive}}</td><td class="l">{{range $i, $m := $r.Members}}{{if $i}}, {{end}}{{$m}}{{end}}</td></tr>
+{{end}}</table>{{end}}
+
+<h2>Findings</h2>
+<p class="note">ALE(theta) is the expected annual loss given one draw of the uncertain inputs; its P5 to P95 shows how sure we are of the expectation. The annual loss is what simulated years cost, events and all.</p>
+<table>
+<tr><th class="l">finding</th><th class="l">site</th><th class="l">class</th><th>point ALE</th><th>ALE mean</th><th>ALE P5 to P95</th><th>loss P95</th><th>loss P99</th><th class="l">ALE computed</th></tr>
+{{range .S.Findings}}<tr><td class="l">{{.ID}}<br><small>{{.Title}}</small></td><td class="l">{{.Site}}</td><td class="l">{{.Class}}</td><td>{{money .PointALE}}</td><td>{{money3 .ALE.Mean}}</td><td>{{money .ALE.P05}} to {{money .ALE.P95}}</td><td>{{money .AnnualLoss.P95}}</td><td>{{money .AnnualLoss.P99}}</td><td class="l">{{.ALEMethod}}{{if .Asset}} ({{.Asset}}){{end}}</td></tr>
+{{end}}</table>
+
+<h2>By site and by threat class</h2>
+<table>
+<tr><th class="l">site</th><th>point ALE</th><th>ALE mean</th><th>ALE P5 to P95</th><th>loss P95</th><th>loss P99</th></tr>
+{{range .S.Sites}}<tr><td class="l">{{.ID}}</td><td>{{money .PointALE}}</td><td>{{money3 .ALE.Mean}}</td><td>{{money .ALE.P05}} to {{money .ALE.P95}}</td><td>{{money .AnnualLoss.P95}}</td><td>{{money .AnnualLoss.P99}}</td></tr>
+{{end}}</table>
+<table>
+<tr><th class="l">threat class</th><th>point ALE</th><th>ALE mean</th><th>ALE P5 to P95</th><th>loss P95</th><th>loss P99</th></tr>
+{{range .S.Classes}}<tr><td class="l">{{.ID}}</td><td>{{money .PointALE}}</td><td>{{money3 .ALE.Mean}}</td><td>{{money .ALE.P05}} to {{money .ALE.P95}}</td><td>{{money .AnnualLoss.P95}}</td><td>{{money .AnnualLoss.P99}}</td></tr>
+{{end}}</table>
+
+<h2>Provenance</h2>
+<table class="prov">
+<tr><td>scenario</td><td>{{.S.Scenario.Name}}</td></tr>
+<tr><td>scenario SHA-256</td><td><code>{{.S.Scenario.SHA256}}</code></td></tr>
+<tr><td>trials</td><td>{{.S.Run.Trials}} (blocks of {{.S.Run.BlockSize}})</td></tr>
+<tr><td>seed</td><td>{{.S.Run.Seed}}</td></tr>
+<tr><td>alesim version</td><td>{{.S.Run.Version}}</td></tr>
+<tr><td>quantiles</td><td>totals: {{.S.Run.TotalsQuantiles}}; others within {{pct .S.Run.SketchRelativeError}} (sketch)</td></tr>
+<tr><td>workers, wall time</td><td>{{.S.Run.Workers}}, {{printf "%.1f" .S.Run.WallSeconds}} s</td></tr>
+</table>
+<p class="note">The same scenario file (same SHA-256), seed, trial count and version reproduce every figure here exactly, whatever the number of workers or shards.</p>
+</body>
+</html>
+`))
