@@ -4,7 +4,7 @@ BIN      := bin/alesim
 SCENARIO ?= scenarios/soes-1983.yaml
 OUT      ?= out
 
-.PHONY: build run test test-long vet fmt bench clean
+.PHONY: build run test test-long vet fmt bench clean e2e
 
 build:
 	$(GO) build -o $(BIN) ./cmd/alesim
@@ -18,9 +18,8 @@ run: build
 	$(BIN) point $(SCENARIO)
 	$(BIN) point --format json $(SCENARIO) > $(OUT)/point.json.tmp && mv $(OUT)/point.json.tmp $(OUT)/point.json
 	$(BIN) point --format csv $(SCENARIO) > $(OUT)/point.csv.tmp && mv $(OUT)/point.csv.tmp $(OUT)/point.csv
-	$(BIN) run $(SCENARIO)
-	$(BIN) run --format json $(SCENARIO) > $(OUT)/summary.json.tmp && mv $(OUT)/summary.json.tmp $(OUT)/summary.json
-	@echo "wrote $(OUT)/point.json, $(OUT)/point.csv and $(OUT)/summary.json"
+	$(BIN) run --out $(OUT)/run --force $(SCENARIO)
+	@echo "open $(OUT)/run/report.html (charts, tables, provenance); point figures in $(OUT)/point.json and point.csv"
 
 # Unit, golden and statistical tests; gofmt and go vet must be clean; the engine under the race detector.
 test:
@@ -33,6 +32,11 @@ test:
 # Long statistical tests (confidence-interval coverage over many replications).
 test-long:
 	$(GO) test -count=1 -run 'Long' -v -timeout 60m ./...
+
+# Renders report.html in headless Chromium (installs Debian's chromium if missing), fails on a console
+# error or a chart that did not render, and leaves a screenshot. Not part of CI.
+e2e:
+	scripts/e2e-report.sh /tmp/alesim-e2e
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./sim/...

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -53,13 +54,20 @@ func Parse(file string, src []byte) (*Scenario, error) {
 		line := 1 + strings.Count(string(src[:firstInvalidUTF8(src)]), "\n")
 		return nil, Errors{{File: file, Line: line, Msg: "file is not valid UTF-8 text (save it as UTF-8)"}}
 	}
+	if i, r := firstControl(src); i >= 0 {
+		line := 1 + strings.Count(string(src[:i]), "\n")
+		return nil, Errors{{File: file, Line: line, Msg: fmt.Sprintf("file contains the control character %U, which YAML does not allow (is it a text file?)", r)}}
+	}
+	sum := sha256.Sum256(src)
+	// A UTF-8 byte order mark, as some Windows editors write, is allowed by YAML but unknown to
+	// the parser, which would make it part of the first key.
+	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
 	root, errs := parseTree(file, src)
 	if len(errs) > 0 {
 		errs.sort()
 		return nil, errs
 	}
 	d := &decoder{file: file}
-	sum := sha256.Sum256(src)
 	s := d.scenario(root)
 	s.File = file
 	s.SHA256 = hex.EncodeToString(sum[:])
@@ -68,6 +76,20 @@ func Parse(file string, src []byte) (*Scenario, error) {
 		return nil, d.errs
 	}
 	return s, nil
+}
+
+// firstControl returns the offset and value of the first character YAML excludes from a stream
+// (C0 controls other than tab, line feed and carriage return; DEL; C1 controls other than NEL;
+// U+FFFE and U+FFFF), or -1. The parser would otherwise carry them silently into ids and names.
+func firstControl(b []byte) (int, rune) {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || (r >= 0x7f && r <= 0x9f && r != 0x85) || r == 0xfffe || r == 0xffff {
+			return i, r
+		}
+		i += n
+	}
+	return -1, 0
 }
 
 func firstInvalidUTF8(b []byte) int {
@@ -235,8 +257,9 @@ func nearest(key string, allowed []string) string {
 	best, bestD := "", 3
 	lk := strings.ToLower(key)
 	for _, a := range allowed {
-		dd := editDistance(lk, a)
-		if (strings.HasPrefix(a, lk) || strings.HasPrefix(lk, a)) && len(lk) >= 3 && dd > 1 {
+		la := strings.ToLower(a)
+		dd := editDistance(lk, la)
+		if (strings.HasPrefix(la, lk) || strings.HasPrefix(lk, la)) && len(lk) >= 3 && dd > 1 {
 			dd = 2
 		}
 		if dd < bestD {
@@ -531,7 +554,7 @@ func (d *decoder) findings(s *Scenario, n *node, sites, classes, assets, hazards
 		case hasCover:
 			f.Status = Covered
 			f.CoveredBy = d.idList(m["covered_by"], p+".covered_by")
-			if len(f.CoveredBy) == 0 && len(d.list(m["covered_by"], "")) == 0 {
+			if cb := m["covered_by"]; cb.kind == nullNode || cb.kind == sequenceNode && len(cb.items) == 0 {
 				d.add(m["covered_by"], p+".covered_by", "must list at least one finding id")
 			}
 		case hasNQ:

@@ -64,6 +64,7 @@ type decadeTicks struct{}
 
 func (decadeTicks) Ticks(min, max float64) []plot.Tick {
 	var t []plot.Tick
+	few := max-min <= 2.5 // label 2 and 5 too when the axis spans few decades
 	for d := math.Floor(min); d <= math.Ceil(max); d++ {
 		if d >= min-1e-9 && d <= max+1e-9 {
 			t = append(t, plot.Tick{Value: d, Label: "x"})
@@ -71,7 +72,11 @@ func (decadeTicks) Ticks(min, max float64) []plot.Tick {
 		for k := 2.0; k < 10; k++ {
 			v := d + math.Log10(k)
 			if v > min && v < max {
-				t = append(t, plot.Tick{Value: v})
+				tk := plot.Tick{Value: v}
+				if few && (k == 2 || k == 5) {
+					tk.Label = "x"
+				}
+				t = append(t, tk)
 			}
 		}
 	}
