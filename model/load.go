@@ -311,6 +311,7 @@ func (d *decoder) scenario(root *node) *Scenario {
 	safeguards := d.safeguards(s, m["safeguards"], findings)
 	d.portfolios(s, m["portfolios"], safeguards)
 	d.checkCoverage(s, findings)
+	d.checkAdjusted(s)
 	return s
 }
 
@@ -624,6 +625,8 @@ func (d *decoder) frequency(n *node, path string, ev EventModel) Frequency {
 	}
 	if far > MaxAFE {
 		d.add(n, path, "must stay below %g events a year (its 1-in-a-billion high is %.3g)", float64(MaxAFE), far)
+	} else if p := fr.Point(); p > MaxAFE {
+		d.add(n, path, "must stay below %g events a year (its point value is %.3g)", float64(MaxAFE), p)
 	}
 	if ev == Bernoulli {
 		if hi > 1 {
@@ -963,6 +966,51 @@ func (d *decoder) portfolios(s *Scenario, n *node, safeguards refs) {
 			d.add(sn, p+".safeguards", "must list at least one safeguard")
 		}
 		s.Portfolios = append(s.Portfolios, pf)
+	}
+}
+
+// checkAdjusted bounds what safeguards together can do to a finding. Factors multiply, so a few
+// frequency or loss factors of 1e100 on one finding would take point and simulated sums to +Inf.
+// With every effect on the finding in place at once, each at the larger of its point and its
+// 1-in-a-billion high, the AFE must stay at most MaxAFE and the loss per event at most 1e100 (the
+// bound on every number in a scenario). The first effect that crosses a bound is reported.
+func (d *decoder) checkAdjusted(s *Scenario) {
+	for i := range s.Findings {
+		f := &s.Findings[i]
+		if f.Status != Quantified || f.Hazard >= len(s.Hazards) {
+			continue
+		}
+		afe, loss := s.FrequencyOf(f).Point(), f.Loss.Point
+		fac, lfac := 1.0, 1.0
+		for _, sg := range s.Safeguards {
+			for _, e := range sg.Effects {
+				if e.Finding != i || e.Value.Dist == nil {
+					continue
+				}
+				v := max(e.Value.Point, e.Value.Dist.Quantile(1-1e-9))
+				switch e.Kind {
+				case FrequencyFactor:
+					fac *= max(v, 1)
+				case LossFactor:
+					lfac *= max(v, 1)
+				case NewAFE:
+					afe = max(afe, v)
+				case NewLoss:
+					loss = max(loss, v)
+				default:
+					continue
+				}
+				at := &node{line: e.Value.Pos.Line, col: e.Value.Pos.Col}
+				if x := afe * fac; (e.Kind == FrequencyFactor || e.Kind == NewAFE) && x > MaxAFE {
+					d.add(at, e.Value.Path, "with the other effects on finding %q can take its AFE to %.3g events a year, above %g", f.ID, x, float64(MaxAFE))
+					fac, afe = 1, 0
+				}
+				if x := loss * lfac; (e.Kind == LossFactor || e.Kind == NewLoss) && x > 1e100 {
+					d.add(at, e.Value.Path, "with the other effects on finding %q can take its loss per event to %.3g, above 1e100", f.ID, x)
+					lfac, loss = 1, 0
+				}
+			}
+		}
 	}
 }
 

@@ -212,6 +212,10 @@ func runBlocks(ctx context.Context, p *plan, cfg Config, workers []*worker, res 
 	}
 	for i := range blocks {
 		res.total.merge(&blocks[i])
+		if res.keepBlocks {
+			b := &blocks[i]
+			res.kept = append(res.kept, BlockMoments{N: b.n, Shift: b.shift, S1: b.s1, S2: b.s2, Overflowed: b.overflowed})
+		}
 	}
 	return nil
 }

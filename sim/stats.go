@@ -158,10 +158,14 @@ type results struct {
 	lossVals []float64 // total annual loss per trial, by trial index; nil when not exact
 	aleVals  []float64 // total ALE(theta) per trial
 	recVals  []float64 // annual loss with the recommended safeguards, when simulated
+	offset   int64     // trial index of lossVals[0] (a shard's first trial)
 	clamped  int64
-	qRec     int
-	sk       sketches
-	ratio    []ratioSketch
+	// keepBlocks keeps each block's moments, in block order, for a shard's exact merge.
+	keepBlocks bool
+	kept       []BlockMoments
+	qRec       int
+	sk         sketches
+	ratio      []ratioSketch
 }
 
 func newResults(p *plan, exactTrials int64) *results {
@@ -180,6 +184,7 @@ func newResults(p *plan, exactTrials int64) *results {
 // record stores a trial's totals; distinct trials write distinct indices, so workers need no lock.
 func (r *results) record(t int64, q []float64) {
 	if r.lossVals != nil {
+		t -= r.offset
 		r.lossVals[t] = q[0]
 		r.aleVals[t] = q[1]
 		if r.recVals != nil {

@@ -31,6 +31,7 @@ type runOptions struct {
 	trialsOut bool
 	portfolio string
 	quiet     bool
+	shard     string
 }
 
 func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error {
@@ -49,6 +50,7 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	fs.BoolVar(&o.trialsOut, "trials-file", false, "with --out: also write trials.parquet, one row per trial")
 	fs.StringVar(&o.portfolio, "portfolio", "", "the recommended set whose loss exceedance curve is drawn beside the baseline (default: the scenario's first portfolio)")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress display")
+	fs.StringVar(&o.shard, "shard", "", "run only shard K/N of the trial blocks (or env: from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX) and write its accumulators to --out for alesim merge")
 	path, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -77,6 +79,21 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	cfg.Version = Version
 	if err := recommended(s, o.portfolio, &cfg); err != nil {
 		return err
+	}
+	if o.shard != "" {
+		sh, err := parseShard(o.shard, os.Getenv)
+		if err != nil {
+			return usagef("run: %v", err)
+		}
+		if o.out == "" {
+			return usagef("run: --shard needs --out DIR for the shard's results")
+		}
+		if o.trialsOut || o.budget > 0 || o.precision > 0 {
+			return usagef("run: --trials-file, --budget and --precision cannot be combined with --shard")
+		}
+		ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+		defer stop()
+		return runShard(ctx, stderr, s, path, cfg, sh, o.out, o.force)
 	}
 	var stage *output.Staging
 	if o.out != "" {

@@ -1,0 +1,246 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/alesim/alesim/model"
+)
+
+// Sharding: a run's blocks are split into N contiguous ranges; shard K (1-based) simulates range K
+// and keeps everything an exact merge needs: each block's moments (so the merge replays the single
+// run's block-by-block merge and means come out bit-identical), the sketches (whose integer counts
+// merge in any order), and, when the totals' quantiles are exact, the per-trial totals of its
+// range (concatenated in trial order by the merge). Merging N shard results gives the summary a
+// single run of the same scenario, seed and trials gives, but for wall time and workers.
+
+// Shard names shard K of N (1 <= K <= N).
+type Shard struct{ K, N int }
+
+// Blocks returns the block range [from, to) of shard K out of total blocks.
+func (sh Shard) Blocks(total int64) (from, to int64) {
+	return total * int64(sh.K-1) / int64(sh.N), total * int64(sh.K) / int64(sh.N)
+}
+
+// ShardResult is one shard's accumulators. Its fields are exported for encoding (gob) and are
+// not meant to be read otherwise.
+type ShardResult struct {
+	Format       int // bumped when the layout changes
+	Version      string
+	ScenarioSHA  string
+	Seed         uint64
+	Trials       int64
+	Shard        Shard
+	FromBlock    int64
+	ToBlock      int64
+	Recommended  []int
+	RecName      string
+	Collapse     bool
+	ExactLimit   int64
+	NQ           int
+	Blocks       []BlockMoments
+	Sketches     [][]byte // encoded DDSketch per quantity (nil where none)
+	SketchMin    []float64
+	SketchMax    []float64
+	Ratios       [][]byte
+	LossVals     []float64
+	ALEVals      []float64
+	RecVals      []float64
+	Clamped      int64
+	WallSeconds  float64
+	TrialsInPart int64
+}
+
+// BlockMoments is one block's shifted sums (see moments).
+type BlockMoments struct {
+	N          float64
+	Shift      []float64
+	S1, S2     []float64
+	Overflowed bool
+}
+
+const shardFormat = 1
+
+// RunShard simulates the blocks of cfg.Shard and returns their accumulators.
+func RunShard(ctx context.Context, s *model.Scenario, cfg Config, sh Shard) (*ShardResult, error) {
+	if sh.N < 1 || sh.K < 1 || sh.K > sh.N {
+		return nil, fmt.Errorf("shard %d/%d: want 1 <= K <= N", sh.K, sh.N)
+	}
+	if cfg.Precision > 0 || cfg.Budget > 0 || cfg.Sink != nil {
+		return nil, fmt.Errorf("--precision, --budget and --trials-file cannot be combined with --shard")
+	}
+	totalBlocks := (cfg.Trials + BlockSize - 1) / BlockSize
+	if int64(sh.N) > totalBlocks {
+		return nil, fmt.Errorf("%d shards for %d blocks of %d trials: use at most %d shards", sh.N, totalBlocks, BlockSize, totalBlocks)
+	}
+	p, err := compileWith(s, cfg.Collapse, nil, false, cfg.Recommended, cfg.RecommendedName)
+	if err != nil {
+		return nil, err
+	}
+	from, to := sh.Blocks(totalBlocks)
+	lo, hi := from*BlockSize, min(to*BlockSize, cfg.Trials)
+	exact := cfg.Trials <= cfg.ExactLimit
+	res := newResults(p, 0)
+	if exact {
+		// Indices are global trial numbers; store this shard's range only.
+		res.lossVals = make([]float64, hi-lo)
+		res.aleVals = make([]float64, hi-lo)
+		if p.rec != nil {
+			res.recVals = make([]float64, hi-lo)
+			res.qRec = p.qRec
+		}
+		res.offset = lo
+	}
+	workers := make([]*worker, cfg.Workers)
+	for i := range workers {
+		workers[i] = newWorker(p, cfg.Seed)
+	}
+	res.keepBlocks = true
+	if err := runBlocks(ctx, p, cfg, workers, res, from, to); err != nil {
+		return nil, err
+	}
+	for _, w := range workers {
+		res.mergeSketches(w)
+	}
+	out := &ShardResult{
+		Format: shardFormat, Version: cfg.Version, ScenarioSHA: s.SHA256, Seed: cfg.Seed, Trials: cfg.Trials,
+		Shard: sh, FromBlock: from, ToBlock: to, Recommended: cfg.Recommended, RecName: cfg.RecommendedName,
+		Collapse: cfg.Collapse, ExactLimit: cfg.ExactLimit, NQ: p.nq, Blocks: res.kept,
+		LossVals: res.lossVals, ALEVals: res.aleVals, RecVals: res.recVals, Clamped: res.clamped,
+		TrialsInPart: hi - lo,
+	}
+	for _, sk := range res.sk.sk {
+		var b []byte
+		if sk != nil {
+			sk.Encode(&b, false)
+		}
+		out.Sketches = append(out.Sketches, b)
+	}
+	out.SketchMin, out.SketchMax = res.sk.min, res.sk.max
+	for _, r := range res.ratio {
+		var b []byte
+		r.s.Encode(&b, false)
+		out.Ratios = append(out.Ratios, b)
+	}
+	return out, nil
+}
+
+// Merge combines shard results into the summary a single run would give. It refuses shards of
+// another scenario, seed, trial count, version or layout, and reports missing or duplicate shards.
+func Merge(s *model.Scenario, cfg Config, shards []*ShardResult) (*Summary, error) {
+	if len(shards) == 0 {
+		return nil, fmt.Errorf("no shard results to merge")
+	}
+	ref := shards[0]
+	for _, r := range shards {
+		switch {
+		case r.Format != shardFormat:
+			return nil, fmt.Errorf("shard %d/%d has format %d, want %d", r.Shard.K, r.Shard.N, r.Format, shardFormat)
+		case r.ScenarioSHA != s.SHA256:
+			return nil, fmt.Errorf("shard %d/%d is of another scenario (sha256 %.12s, want %.12s)", r.Shard.K, r.Shard.N, r.ScenarioSHA, s.SHA256)
+		case r.Seed != ref.Seed || r.Trials != ref.Trials || r.Shard.N != ref.Shard.N:
+			return nil, fmt.Errorf("shard %d/%d (seed %d, %d trials, %d shards) does not match shard %d/%d (seed %d, %d trials, %d shards)",
+				r.Shard.K, r.Shard.N, r.Seed, r.Trials, r.Shard.N, ref.Shard.K, ref.Shard.N, ref.Seed, ref.Trials, ref.Shard.N)
+		case r.Version != ref.Version:
+			return nil, fmt.Errorf("shard %d/%d was made by alesim %s, shard %d/%d by %s: results of different versions are not merged",
+				r.Shard.K, r.Shard.N, r.Version, ref.Shard.K, ref.Shard.N, ref.Version)
+		case r.Collapse != ref.Collapse || r.ExactLimit != ref.ExactLimit || r.RecName != ref.RecName || fmt.Sprint(r.Recommended) != fmt.Sprint(ref.Recommended):
+			return nil, fmt.Errorf("shard %d/%d was run with other options than shard %d/%d", r.Shard.K, r.Shard.N, ref.Shard.K, ref.Shard.N)
+		}
+	}
+	sorted := append([]*ShardResult(nil), shards...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Shard.K < sorted[j].Shard.K })
+	seen := map[int]bool{}
+	var dup, missing []int
+	for _, r := range sorted {
+		if seen[r.Shard.K] {
+			dup = append(dup, r.Shard.K)
+		}
+		seen[r.Shard.K] = true
+	}
+	for k := 1; k <= ref.Shard.N; k++ {
+		if !seen[k] {
+			missing = append(missing, k)
+		}
+	}
+	if len(dup) > 0 || len(missing) > 0 {
+		return nil, fmt.Errorf("shards of %d: duplicate %v, missing %v", ref.Shard.N, dup, missing)
+	}
+	cfg.Seed, cfg.Trials, cfg.Version = ref.Seed, ref.Trials, ref.Version
+	cfg.Recommended, cfg.RecommendedName, cfg.Collapse, cfg.ExactLimit = ref.Recommended, ref.RecName, ref.Collapse, ref.ExactLimit
+	p, err := compileWith(s, cfg.Collapse, nil, false, cfg.Recommended, cfg.RecommendedName)
+	if err != nil {
+		return nil, err
+	}
+	if p.nq != ref.NQ {
+		return nil, fmt.Errorf("shards hold %d quantities, the scenario compiles to %d", ref.NQ, p.nq)
+	}
+	exact := cfg.Trials <= cfg.ExactLimit
+	res := newResults(p, 0)
+	if exact {
+		res.lossVals = make([]float64, 0, cfg.Trials)
+		res.aleVals = make([]float64, 0, cfg.Trials)
+		if p.rec != nil {
+			res.recVals = make([]float64, 0, cfg.Trials)
+			res.qRec = p.qRec
+		}
+	}
+	next := int64(0)
+	for _, r := range sorted {
+		if r.FromBlock != next {
+			return nil, fmt.Errorf("shard %d/%d starts at block %d, want %d", r.Shard.K, r.Shard.N, r.FromBlock, next)
+		}
+		next = r.ToBlock
+		for i := range r.Blocks {
+			b := &r.Blocks[i]
+			m := moments{n: b.N, shift: b.Shift, s1: b.S1, s2: b.S2, overflowed: b.Overflowed}
+			res.total.merge(&m)
+		}
+		if exact {
+			res.lossVals = append(res.lossVals, r.LossVals...)
+			res.aleVals = append(res.aleVals, r.ALEVals...)
+			if p.rec != nil {
+				res.recVals = append(res.recVals, r.RecVals...)
+			}
+		}
+		for q, b := range r.Sketches {
+			if b == nil {
+				continue
+			}
+			if res.sk.sk[q] == nil {
+				return nil, fmt.Errorf("shard %d/%d has a sketch for quantity %d the plan does not", r.Shard.K, r.Shard.N, q)
+			}
+			if err := res.sk.sk[q].DecodeAndMergeWith(b); err != nil {
+				return nil, fmt.Errorf("shard %d/%d: %w", r.Shard.K, r.Shard.N, err)
+			}
+			res.sk.min[q] = minF(res.sk.min[q], r.SketchMin[q])
+			res.sk.max[q] = maxF(res.sk.max[q], r.SketchMax[q])
+		}
+		for v, b := range r.Ratios {
+			if err := res.ratio[v].s.DecodeAndMergeWith(b); err != nil {
+				return nil, fmt.Errorf("shard %d/%d: %w", r.Shard.K, r.Shard.N, err)
+			}
+		}
+		res.clamped += r.Clamped
+	}
+	totalBlocks := (cfg.Trials + BlockSize - 1) / BlockSize
+	if next != totalBlocks {
+		return nil, fmt.Errorf("shards cover blocks 0 to %d, want %d", next, totalBlocks)
+	}
+	return res.summary(p, cfg, cfg.Trials), nil
+}
+
+func minF(a, b float64) float64 {
+	if b < a {
+		return b
+	}
+	return a
+}
+
+func maxF(a, b float64) float64 {
+	if b > a {
+		return b
+	}
+	return a
+}
