@@ -74,7 +74,8 @@ func checkParseErrors(t *testing.T, src []byte, err error) {
 	if len(es) == 0 {
 		t.Fatal("empty model.Errors")
 	}
-	lines := 1 + strings.Count(string(src), "\n")
+	// Lines as YAML counts them: a line break is CR LF, LF, or a lone CR.
+	lines := 1 + strings.Count(strings.ReplaceAll(string(src), "\r\n", "\n"), "\n") + strings.Count(strings.ReplaceAll(string(src), "\r\n", "\n"), "\r")
 	for _, e := range es {
 		if e == nil {
 			t.Fatal("nil *Error in model.Errors")

@@ -130,6 +130,7 @@ func run(ctx context.Context, s *model.Scenario, cfg Config, extra [][]int) (*Su
 func simulate(ctx context.Context, p *plan, cfg Config) (*results, int64, error) {
 	totalBlocks := (cfg.Trials + BlockSize - 1) / BlockSize
 	exact := cfg.Trials <= cfg.ExactLimit
+	p.exactTotals = exact
 	var res *results
 	if exact {
 		res = newResults(p, cfg.Trials)
@@ -257,7 +258,7 @@ func newWorker(p *plan, seed uint64) *worker {
 		loss:        make([]float64, nf),
 		ale:         make([]float64, nf),
 		q:           make([]float64, p.nq),
-		sk:          newSketches(p.sketchedQ),
+		sk:          newSketches(p.sketchMask()),
 		ratio:       newRatioSketches(len(p.variants)),
 		sgOne:       make([]float64, len(p.safeguards)),
 		sgAnn:       make([]float64, len(p.safeguards)),
@@ -347,7 +348,7 @@ func (w *worker) trial() {
 		var lambda, n float64
 		if f.hazard >= 0 {
 			lambda, n = w.hazAFE[f.hazard], w.hazN[f.hazard]
-		} else if f.constRate && !p.collapse && f.rate < 10 {
+		} else if f.constRate && !p.collapse && f.rate < dist.InversionLimit {
 			lambda = f.rate
 			n = dist.PoissonInversion(st[f.vCount].r, lambda, f.expNeg)
 		} else {
@@ -370,6 +371,16 @@ func (w *worker) trial() {
 			if f.thin {
 				for k := 0.0; k < n; k++ {
 					w.ev[i] = append(w.ev[i], f.loss.v)
+				}
+			}
+		case f.lognormal:
+			// The common case, without the interface call: exp(mu + sigma Z), as LogNormal.Rand.
+			r := st[f.loss.vr].r
+			for k := 0.0; k < n; k++ {
+				x := math.Exp(f.lnMu + f.lnSigma*r.NormFloat64())
+				l += x
+				if f.thin {
+					w.ev[i] = append(w.ev[i], x)
 				}
 			}
 		default:

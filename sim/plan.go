@@ -32,10 +32,11 @@ type plan struct {
 	unitTableQ         []int // with the budget search: first quantity of each unit's ALE table
 	// pairQ[a] is the first quantity of the paired differences of variant a with each later
 	// variant of its group (safeguards, or portfolios); nil when there are too many to track.
-	rec      *pRec // the recommended set, when its annual loss is simulated
-	qRec     int
-	pairQ    map[[2]int]int
-	pairList []pairRef // the same, in a fixed order for the trial loop
+	exactTotals bool  // the totals' quantiles are exact: no sketch for them
+	rec         *pRec // the recommended set, when its annual loss is simulated
+	qRec        int
+	pairQ       map[[2]int]int
+	pairList    []pairRef // the same, in a fixed order for the trial loop
 
 	// Quantity layout of a trial's result vector: total loss, total ALE, then per finding (loss,
 	// ALE), per site (loss, ALE), per class (loss, ALE).
@@ -101,6 +102,9 @@ type pFinding struct {
 	rate, expNeg float64
 	thin         bool // events are kept for thinning under safeguards (capped, estimated ALE)
 	vThin        int
+	// lognormal losses are drawn inline (no interface call) from these parameters.
+	lognormal     bool
+	lnMu, lnSigma float64
 }
 
 type pAsset struct {
@@ -173,6 +177,9 @@ func compileWith(s *model.Scenario, collapse bool, extra [][]int, budget bool, r
 			pf.vCount = p.newVar(key + "/count")
 		}
 		pf.loss = p.est(f.Loss, key+"/loss")
+		if ln, ok := pf.loss.d.(dist.LogNormal); ok && !pf.loss.konst {
+			pf.lognormal, pf.lnMu, pf.lnSigma = true, ln.Mu, ln.Sigma
+		}
 		pf.lossMean = f.Loss.Dist.Mean()
 		if collapse {
 			pf.lossMean = f.Loss.Point
@@ -314,4 +321,16 @@ func cappedMean(lambda, L, V float64, bernoulli bool) float64 {
 		below = mathext.GammaIncRegComp(m, lambda)
 	}
 	return L*lambda*below + V*(1-mathext.GammaIncRegComp(m+1, lambda))
+}
+
+// sketchMask is sketchedQ, less the totals whose quantiles come from exact per-trial values.
+func (p *plan) sketchMask() []bool {
+	m := append([]bool(nil), p.sketchedQ...)
+	if p.exactTotals {
+		m[0], m[1] = false, false
+		if p.rec != nil {
+			m[p.qRec] = false
+		}
+	}
+	return m
 }

@@ -81,6 +81,7 @@ func RunShard(ctx context.Context, s *model.Scenario, cfg Config, sh Shard) (*Sh
 	from, to := sh.Blocks(totalBlocks)
 	lo, hi := from*BlockSize, min(to*BlockSize, cfg.Trials)
 	exact := cfg.Trials <= cfg.ExactLimit
+	p.exactTotals = exact
 	res := newResults(p, 0)
 	if exact {
 		// Indices are global trial numbers; store this shard's range only.
@@ -177,6 +178,7 @@ func Merge(s *model.Scenario, cfg Config, shards []*ShardResult) (*Summary, erro
 		return nil, fmt.Errorf("shards hold %d quantities, the scenario compiles to %d", ref.NQ, p.nq)
 	}
 	exact := cfg.Trials <= cfg.ExactLimit
+	p.exactTotals = exact
 	res := newResults(p, 0)
 	if exact {
 		res.lossVals = make([]float64, 0, cfg.Trials)

@@ -169,7 +169,7 @@ type results struct {
 }
 
 func newResults(p *plan, exactTrials int64) *results {
-	r := &results{total: newRunning(p.nq), sk: newSketches(p.sketchedQ), ratio: newRatioSketches(len(p.variants))}
+	r := &results{total: newRunning(p.nq), sk: newSketches(p.sketchMask()), ratio: newRatioSketches(len(p.variants))}
 	if exactTrials > 0 {
 		r.lossVals = make([]float64, exactTrials)
 		r.aleVals = make([]float64, exactTrials)
@@ -195,7 +195,7 @@ func (r *results) record(t int64, q []float64) {
 
 func (r *results) mergeSketches(w *worker) {
 	for i, s := range w.sk.sk {
-		if s != nil {
+		if s != nil && r.sk.sk[i] != nil {
 			_ = r.sk.sk[i].MergeWith(s)
 			s.Clear()
 			r.sk.min[i] = math.Min(r.sk.min[i], w.sk.min[i])

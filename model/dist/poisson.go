@@ -25,8 +25,12 @@ func PoissonRand(r *rand.Rand, lambda float64) float64 {
 	}
 }
 
-// PoissonInversion draws a Poisson(lambda) count for lambda < 10 by inversion, with expNeg =
-// exp(-lambda) precomputed by a caller that draws many counts at the same rate.
+// PoissonInversion draws a Poisson(lambda) count by inversion, with expNeg = exp(-lambda)
+// precomputed by a caller that draws many counts at the same rate. With the exponential paid once,
+// inversion (about lambda + 1 steps) beats PTRS up to a rate of about 30; InversionLimit is that
+// bound.
+const InversionLimit = 30
+
 func PoissonInversion(r *rand.Rand, lambda, expNeg float64) float64 {
 	return poissonInversion(r, lambda, expNeg)
 }
