@@ -150,6 +150,7 @@ func All(s *sim.Summary) []Chart {
 	add(Breakdown(s, "sites"))
 	add(Breakdown(s, "classes"))
 	add(PointVsSimulated(s))
+	add(Tornado(s.Sensitivity))
 	return out
 }
 
@@ -512,4 +513,53 @@ func (t symLogTicks) Ticks(min, max float64) []plot.Tick {
 		}
 	}
 	return ticks
+}
+
+// Tornado is the sensitivity chart: for the inputs that move the target most, a bar from the
+// target's mean with the input held at its 5th percentile to its mean with the input at its 95th,
+// around the mean with every input free.
+func Tornado(r *sim.SensitivityResult) (Chart, bool) {
+	if r == nil || len(r.Inputs) == 0 {
+		return Chart{}, false
+	}
+	ins := r.Inputs
+	if len(ins) > 15 {
+		ins = ins[:15]
+	}
+	cur := r.Currency
+	p := newPlot("What decides "+r.Target+": tornado", r.Target+" ("+cur+"), mean with one input at its P5 or P95", "")
+	n := len(ins)
+	names := make([]string, n)
+	lo, hi := r.Mean, r.Mean
+	for i, in := range ins {
+		y := float64(n - 1 - i)
+		names[n-1-i] = fmt.Sprintf("%s  (rank corr. %s)", shortName(in.Name, 32), human.Sig(in.RankCorrelation, 2))
+		for _, seg := range []struct {
+			to float64
+			c  color.Color
+		}{{in.MeanAtP05, blue}, {in.MeanAtP95, orange}} {
+			l, _ := plotter.NewLine(plotter.XYs{{X: r.Mean, Y: y}, {X: seg.to, Y: y}})
+			l.Color, l.Width = seg.c, vg.Points(10)
+			p.Add(l)
+			lo, hi = math.Min(lo, seg.to), math.Max(hi, seg.to)
+		}
+	}
+	p.NominalY(names...)
+	p.Y.Min, p.Y.Max = -0.7, float64(n)-0.3
+	p.Add(vline(r.Mean, -0.7, float64(n)-0.3, grey, true))
+	lb, _ := plotter.NewLine(plotter.XYs{{X: r.Mean, Y: -10}, {X: r.Mean, Y: -10}})
+	lb.Color, lb.Width = blue, vg.Points(8)
+	lo2, _ := plotter.NewLine(plotter.XYs{{X: r.Mean, Y: -10}, {X: r.Mean, Y: -10}})
+	lo2.Color, lo2.Width = orange, vg.Points(8)
+	p.Legend.Add("input at its P5", lb)
+	p.Legend.Add("input at its P95", lo2)
+	p.Legend.Top, p.Legend.Left = false, false
+	pad := (hi - lo) * 0.05
+	if pad == 0 {
+		pad = math.Max(1, math.Abs(r.Mean)*0.05)
+	}
+	p.X.Min, p.X.Max = lo-pad, hi+pad
+	p.X.Tick.Marker = currencyTicks{base: plot.DefaultTicks{}, currency: cur}
+	note := fmt.Sprintf("Each bar shows how the mean of %s moves when one judgment is held at the low (P5, blue) or high (P95, orange) end of its range, every other draw unchanged, around the mean with all inputs free (dashed line; %d trials). Longest bars first: those are the judgments worth measuring better. The rank correlation says how much of the spread across trials moves with that input.", r.Target, r.Trials)
+	return Chart{Name: "tornado", Title: "Sensitivity (tornado)", Note: note, Plot: p, W: 9 * vg.Inch, H: vg.Length(1.3+0.32*float64(n)) * vg.Inch}, true
 }

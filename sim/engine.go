@@ -243,6 +243,7 @@ type worker struct {
 	tmp          []float64
 	raw          []float64 // per finding: the year's loss before asset caps
 	clamped      int64     // AFE draws clamped at model.MaxAFE
+	drawn        []float64 // recorded input draws (sensitivity)
 	sink         TrialSink
 	cols         []int // quantity index of each sink column after the trial index
 }
@@ -268,6 +269,7 @@ func newWorker(p *plan, seed uint64) *worker {
 		evU:         make([][]float64, nf),
 		tmp:         make([]float64, nf),
 		raw:         make([]float64, nf),
+		drawn:       make([]float64, len(p.inputNames)),
 	}
 	for k, sg := range p.safeguards {
 		w.effVal[k] = make([]float64, len(sg.effects))
@@ -313,12 +315,21 @@ func (w *worker) runBlock(ctx context.Context, b uint64, lo, hi int64, res *resu
 	return m, nil
 }
 
-func drawFrequency(factors []pEst, st []stream) float64 {
+func (w *worker) drawFrequency(factors []pEst) float64 {
 	a := 1.0
 	for i := range factors {
-		a *= factors[i].draw(st)
+		a *= w.draw(&factors[i])
 	}
 	return a
+}
+
+// draw draws an estimate, recording the value when sensitivity analysis asks for it.
+func (w *worker) draw(e *pEst) float64 {
+	v := e.draw(w.st)
+	if e.in > 0 {
+		w.drawn[e.in-1-w.p.qInput] = v
+	}
+	return v
 }
 
 func count(r *stream, lambda float64, bernoulli, collapse bool) float64 {
@@ -340,7 +351,7 @@ func (w *worker) trial() {
 	st := w.st
 	for h := range p.hazards {
 		hz := &p.hazards[h]
-		w.hazAFE[h] = drawFrequency(hz.factors, st)
+		w.hazAFE[h] = w.drawFrequency(hz.factors)
 		w.hazN[h] = count(&st[hz.vCount], w.hazAFE[h], hz.bernoulli, p.collapse)
 	}
 	for i := range p.findings {
@@ -352,7 +363,7 @@ func (w *worker) trial() {
 			lambda = f.rate
 			n = dist.PoissonInversion(st[f.vCount].r, lambda, f.expNeg)
 		} else {
-			lambda = drawFrequency(f.factors, st)
+			lambda = w.drawFrequency(f.factors)
 			n = count(&st[f.vCount], lambda, f.bernoulli, p.collapse)
 		}
 		if lambda > model.MaxAFE {
@@ -451,6 +462,9 @@ func (w *worker) trial() {
 		for _, pr := range p.pairList {
 			q[pr.q] = q[p.variants[pr.a].q+vqSavings] - q[p.variants[pr.b].q+vqSavings]
 		}
+	}
+	if len(w.drawn) > 0 {
+		copy(q[p.qInput:], w.drawn)
 	}
 }
 

@@ -32,8 +32,10 @@ type plan struct {
 	unitTableQ         []int // with the budget search: first quantity of each unit's ALE table
 	// pairQ[a] is the first quantity of the paired differences of variant a with each later
 	// variant of its group (safeguards, or portfolios); nil when there are too many to track.
-	exactTotals bool  // the totals' quantiles are exact: no sketch for them
-	rec         *pRec // the recommended set, when its annual loss is simulated
+	exactTotals bool     // the totals' quantiles are exact: no sketch for them
+	qInput      int      // first quantity of recorded input draws (sensitivity), 0 when none
+	inputNames  []string // names of the recorded inputs
+	rec         *pRec    // the recommended set, when its annual loss is simulated
 	qRec        int
 	pairQ       map[[2]int]int
 	pairList    []pairRef // the same, in a fixed order for the trial loop
@@ -58,6 +60,7 @@ type pEst struct {
 	konst bool
 	v     float64 // the value when konst
 	vr    int     // variable number when not konst
+	in    int     // 1 + the quantity its draws are recorded in (sensitivity), 0 for none
 }
 
 func (e *pEst) draw(st []stream) float64 {

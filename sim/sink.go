@@ -52,6 +52,10 @@ func (p *plan) trialColumns() ([]string, []int) {
 		names = append(names, "savings:"+p.variants[vi].id)
 		qs = append(qs, p.variants[vi].q+vqSavings)
 	}
+	for i, n := range p.inputNames {
+		names = append(names, "input:"+n)
+		qs = append(qs, p.qInput+i)
+	}
 	return names, qs
 }
 

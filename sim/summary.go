@@ -27,7 +27,9 @@ type Summary struct {
 	Safeguards  []SafeguardStats  `json:"safeguards"`
 	Portfolios  []SafeguardStats  `json:"portfolios"`
 	Budget      *BudgetResult     `json:"budget,omitempty"`
-	Warnings    []string          `json:"warnings"`
+	// Sensitivity, when asked for (run --sensitivity), ranks the inputs by how much they move a target.
+	Sensitivity *SensitivityResult `json:"sensitivity,omitempty"`
+	Warnings    []string           `json:"warnings"`
 }
 
 // ScenarioInfo identifies the scenario run.

@@ -196,10 +196,10 @@ func (p *plan) layoutVariants(budget bool) {
 func (w *worker) drawSafeguards() {
 	for k := range w.p.safeguards {
 		sg := &w.p.safeguards[k]
-		w.sgOne[k] = sg.oneTime.draw(w.st)
-		w.sgAnn[k] = sg.annual.draw(w.st)
+		w.sgOne[k] = w.draw(&sg.oneTime)
+		w.sgAnn[k] = w.draw(&sg.annual)
 		for j := range sg.effects {
-			w.effVal[k][j] = sg.effects[j].val.draw(w.st)
+			w.effVal[k][j] = w.draw(&sg.effects[j].val)
 		}
 	}
 }

@@ -38,6 +38,7 @@ func commands() []command {
 		{"validate", "check a scenario file and list every problem", runValidate},
 		{"point", "the 1983 point arithmetic: ALE, savings and cost to savings ratio per finding", runPoint},
 		{"run", "Monte Carlo: ALE and annual-loss distributions with confidence intervals", runRun},
+		{"sensitivity", "rank the uncertain inputs by how much of the ALE or a safeguard's savings they decide (tornado)", runSensitivity},
 		{"merge", "combine shard results (run --shard K/N --out DIR) into the outputs of a single run", runMerge},
 		{"plot", "re-draw the charts and report.html of a saved run (--out DIR) without re-simulating", runPlot},
 	}

@@ -250,3 +250,41 @@ func TestRunSafeguardsContract(t *testing.T) {
 		t.Error("no runners_up")
 	}
 }
+
+// TestSensitivityContract: the JSON names the scenarios issue fixes, inputs sorted by importance.
+func TestSensitivityContract(t *testing.T) {
+	code, stdout, stderr := runArgs("sensitivity", "--trials", "2000", "--target", "savings:rec-3-rotation", "--format", "json", "../../scenarios/usps-wets-access.yaml")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var v struct {
+		Target string           `json:"target"`
+		Trials int64            `json:"trials"`
+		Inputs []map[string]any `json:"inputs"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.Target != "savings:rec-3-rotation" || v.Trials != 2000 || len(v.Inputs) == 0 {
+		t.Fatalf("%+v", v)
+	}
+	prev := 1e300
+	for _, in := range v.Inputs {
+		for _, k := range []string{"name", "rank_correlation", "mean_at_p05", "mean_at_p95", "swing"} {
+			if _, ok := in[k]; !ok {
+				t.Errorf("input lacks %q", k)
+			}
+		}
+		sw := in["swing"].(float64)
+		if sw < 0 {
+			sw = -sw
+		}
+		if sw > prev+1e-9 {
+			t.Errorf("inputs not sorted by decreasing swing")
+		}
+		prev = sw
+	}
+	if code, _, _ := runArgs("sensitivity", "--target", "savings:nope", "../../scenarios/usps-wets-access.yaml"); code != exitUsage {
+		t.Errorf("unknown target: exit %d", code)
+	}
+}

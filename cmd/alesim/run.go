@@ -32,6 +32,7 @@ type runOptions struct {
 	portfolio string
 	quiet     bool
 	shard     string
+	sens      string
 }
 
 func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error {
@@ -50,6 +51,7 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	fs.BoolVar(&o.trialsOut, "trials-file", false, "with --out: also write trials.parquet, one row per trial")
 	fs.StringVar(&o.portfolio, "portfolio", "", "the recommended set whose loss exceedance curve is drawn beside the baseline (default: the scenario's first portfolio)")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress display")
+	fs.StringVar(&o.sens, "sensitivity", "", "also rank the inputs by how much they decide this target (ale or savings:ID) and draw the tornado chart (on min(trials, 50000) trials)")
 	fs.StringVar(&o.shard, "shard", "", "run only shard K/N of the trial blocks (or env: from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX) and write its accumulators to --out for alesim merge")
 	path, err := parse(fs, args)
 	if err != nil {
@@ -127,6 +129,13 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	}
 	for _, w := range sum.Warnings {
 		fmt.Fprintf(stderr, "alesim: warning: %s\n", w)
+	}
+	if o.sens != "" {
+		scfg := cfg
+		scfg.Trials, scfg.Progress, scfg.Sink = min(cfg.Trials, 50000), nil, nil
+		if sum.Sensitivity, err = sim.Sensitivity(ctx, s, scfg, o.sens); err != nil {
+			return usagef("run: --sensitivity: %v", err)
+		}
 	}
 	if stage != nil {
 		if sink != nil {
