@@ -4,7 +4,7 @@ BIN      := bin/alesim
 SCENARIO ?= scenarios/soes-1983.yaml
 OUT      ?= out
 
-.PHONY: build run test test-long vet fmt bench clean e2e
+.PHONY: build run test test-long vet fmt bench clean e2e examples
 
 build:
 	$(GO) build -o $(BIN) ./cmd/alesim
@@ -32,6 +32,12 @@ test:
 # Long statistical tests (confidence-interval coverage over many replications).
 test-long:
 	$(GO) test -count=1 -run 'Long' -v -timeout 60m ./...
+
+# The two USPS scenarios: reports (with the tornado chart) under $(OUT)/.
+examples: build
+	$(BIN) run --quiet --force --out $(OUT)/usps-wets-access --sensitivity savings:rec-3-rotation scenarios/usps-wets-access.yaml
+	$(BIN) run --quiet --force --out $(OUT)/usps-cloud-records --sensitivity ale scenarios/usps-cloud-records.yaml
+	@echo "open $(OUT)/usps-wets-access/report.html and $(OUT)/usps-cloud-records/report.html"
 
 # Renders report.html in headless Chromium (installs Debian's chromium if missing), fails on a console
 # error or a chart that did not render, and leaves a screenshot. Not part of CI.
