@@ -227,3 +227,39 @@ func TestHostileNesting(t *testing.T) {
 		t.Errorf("legitimate file refused: %v", err)
 	}
 }
+
+// TestWarnings: legal but suspicious inputs are warned about, with their lines.
+func TestWarnings(t *testing.T) {
+	src := head + `assets: [{id: lease, site: hq, value: 1000}]
+findings:
+  - {id: A, title: a, site: hq, afe: 400, loss: 10}
+  - {id: B, title: b, site: hq, asset: lease, afe: 1, loss: {dist: uniform, min: 500, max: 2000, point: 900}}
+  - {id: C, title: c, site: hq, afe: 1, loss: 10}
+safeguards:
+  - {id: S, title: s, effects: [{finding: A, frequency_factor: 1}]}
+portfolios: [{id: P, safeguards: [S]}]
+`
+	s, err := Parse("w.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range s.Warnings() {
+		got = append(got, w.String())
+	}
+	want := []string{
+		"w.yaml:5: findings[0].afe: warning: an AFE of 400 events a year is more than daily",
+		"w.yaml:6: findings[1].loss: warning: loss per event (point 900, P95 1925) exceeds the value 1000",
+		"w.yaml:6: findings[1]: warning: no safeguard acts on finding \"B\"",
+		"w.yaml:7: findings[2]: warning: no safeguard acts on finding \"C\"",
+		"w.yaml:9: safeguards[0]: warning: safeguard \"S\" has no effect",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d warnings:\n%s", len(got), strings.Join(got, "\n"))
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("warning %d:\n got %s\nwant %s...", i, got[i], want[i])
+		}
+	}
+}

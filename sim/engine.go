@@ -7,6 +7,7 @@ import (
 	"math"
 	"runtime"
 	"runtime/debug"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -105,6 +106,7 @@ func Run(ctx context.Context, s *model.Scenario, cfg Config) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
+
 	if budget != nil {
 		budget.attach(sum, len(s.Portfolios))
 		sum.Budget = budget
@@ -123,8 +125,15 @@ func run(ctx context.Context, s *model.Scenario, cfg Config, extra [][]int) (*Su
 	if err != nil {
 		return nil, err
 	}
+	if res.total.overflowed {
+		return nil, ErrOverflow
+	}
 	return res.summary(p, cfg, trials), nil
 }
+
+// ErrOverflow is returned when simulated losses overflow float64: the inputs are so heavy-tailed
+// that no figure would mean anything, and none is reported.
+var ErrOverflow = errors.New("simulated losses overflowed (infinite or undefined annual loss): the inputs are too heavy-tailed for any figure to mean anything; narrow the widest loss distributions")
 
 // simulate runs the trials of a compiled plan and returns the merged results.
 func simulate(ctx context.Context, p *plan, cfg Config) (*results, int64, error) {
@@ -170,12 +179,33 @@ func simulate(ctx context.Context, p *plan, cfg Config) (*results, int64, error)
 	return res, min(done*BlockSize, cfg.Trials), nil
 }
 
-// runBlocks runs blocks [from, to) on the workers and merges their moments in block order.
+// runBlocks runs blocks [from, to) on the workers and merges their moments in block order as
+// they complete: a finished block waits only until the blocks before it are merged, so memory stays
+// proportional to the workers, not to the trials, and the floating-point merge is the same
+// sequence whatever the scheduling.
 func runBlocks(ctx context.Context, p *plan, cfg Config, workers []*worker, res *results, from, to int64) error {
-	n := to - from
-	blocks := make([]moments, n)
 	var next atomic.Int64
 	next.Store(from)
+	var mu sync.Mutex
+	pending := map[int64]*moments{}
+	merged := from
+	deliver := func(b int64, m *moments) {
+		mu.Lock()
+		defer mu.Unlock()
+		pending[b] = m
+		for {
+			bm, ok := pending[merged]
+			if !ok {
+				return
+			}
+			delete(pending, merged)
+			res.total.merge(bm)
+			if res.keepBlocks {
+				res.kept = append(res.kept, BlockMoments{N: bm.n, Shift: bm.shift, S1: bm.s1, S2: bm.s2, Overflowed: bm.overflowed})
+			}
+			merged++
+		}
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	for _, w := range workers {
 		g.Go(func() (err error) {
@@ -198,7 +228,7 @@ func runBlocks(ctx context.Context, p *plan, cfg Config, workers []*worker, res 
 				if err != nil {
 					return err
 				}
-				blocks[b-from] = m
+				deliver(b, &m)
 				if cfg.Progress != nil {
 					cfg.Progress.Add(hi - lo)
 				}
@@ -211,12 +241,8 @@ func runBlocks(ctx context.Context, p *plan, cfg Config, workers []*worker, res 
 		}
 		return err
 	}
-	for i := range blocks {
-		res.total.merge(&blocks[i])
-		if res.keepBlocks {
-			b := &blocks[i]
-			res.kept = append(res.kept, BlockMoments{N: b.n, Shift: b.shift, S1: b.s1, S2: b.s2, Overflowed: b.overflowed})
-		}
+	if merged != to {
+		return fmt.Errorf("internal: merged blocks up to %d, want %d", merged, to)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -566,5 +567,32 @@ func TestSketchAboveExactLimit(t *testing.T) {
 		if math.Abs(c[0]-c[1]) > 0.01*c[0] {
 			t.Errorf("exact %v vs sketch %v", c[0], c[1])
 		}
+	}
+}
+
+// TestRunWarnings: too few trials for P99, and a mean that has not converged under heavy tails
+// (lognormal sigma 4: the variance is exp(16) times the squared mean), are warned about; figures
+// stay finite.
+func TestRunWarnings(t *testing.T) {
+	src := `scenario: {name: heavy, horizon_years: 1}
+sites: [{id: s}]
+findings:
+  - {id: F, title: f, site: s, afe: 2, loss: {dist: lognormal, mu: 8, sigma: 4}}
+`
+	s := parse(t, src)
+	sum := runN(t, s, 500, 1, 2)
+	joined := strings.Join(sum.Warnings, "\n")
+	for _, want := range []string{"fewer than 10 years beyond the 99th percentile", "has not converged"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("no warning %q in:\n%s", want, joined)
+		}
+	}
+	for _, x := range []float64{sum.AnnualLoss.Mean, sum.AnnualLoss.P99, sum.AnnualLoss.TVaR99, sum.ALE.Mean} {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			t.Errorf("non-finite figure %v", x)
+		}
+	}
+	if _, err := json.Marshal(sum); err != nil {
+		t.Errorf("summary does not encode: %v", err)
 	}
 }

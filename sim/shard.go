@@ -29,6 +29,7 @@ type ShardResult struct {
 	Format       int // bumped when the layout changes
 	Version      string
 	ScenarioSHA  string
+	ScenarioFile string // the path the shard's run named, used in warnings
 	Seed         uint64
 	Trials       int64
 	Shard        Shard
@@ -105,7 +106,7 @@ func RunShard(ctx context.Context, s *model.Scenario, cfg Config, sh Shard) (*Sh
 		res.mergeSketches(w)
 	}
 	out := &ShardResult{
-		Format: shardFormat, Version: cfg.Version, ScenarioSHA: s.SHA256, Seed: cfg.Seed, Trials: cfg.Trials,
+		Format: shardFormat, Version: cfg.Version, ScenarioSHA: s.SHA256, ScenarioFile: s.File, Seed: cfg.Seed, Trials: cfg.Trials,
 		Shard: sh, FromBlock: from, ToBlock: to, Recommended: cfg.Recommended, RecName: cfg.RecommendedName,
 		Collapse: cfg.Collapse, ExactLimit: cfg.ExactLimit, NQ: p.nq, Blocks: res.kept,
 		LossVals: res.lossVals, ALEVals: res.aleVals, RecVals: res.recVals, Clamped: res.clamped,
@@ -169,6 +170,9 @@ func Merge(s *model.Scenario, cfg Config, shards []*ShardResult) (*Summary, erro
 		return nil, fmt.Errorf("shards of %d: duplicate %v, missing %v", ref.Shard.N, dup, missing)
 	}
 	cfg.Seed, cfg.Trials, cfg.Version = ref.Seed, ref.Trials, ref.Version
+	named := *s // warnings name the file the shards' runs named, as a single run would
+	named.File = ref.ScenarioFile
+	s = &named
 	cfg.Recommended, cfg.RecommendedName, cfg.Collapse, cfg.ExactLimit = ref.Recommended, ref.RecName, ref.Collapse, ref.ExactLimit
 	p, err := compileWith(s, cfg.Collapse, nil, false, cfg.Recommended, cfg.RecommendedName)
 	if err != nil {

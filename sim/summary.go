@@ -231,12 +231,21 @@ func (r *results) summary(p *plan, cfg Config, trials int64) *Summary {
 			r.recVals = r.recVals[:trials]
 		}
 	}
+	for _, w := range s.Warnings() {
+		sum.Warnings = append(sum.Warnings, w.String())
+	}
+	// Tail quantiles need trials beyond them: P99 from fewer than 10 trials above it is noise.
+	if n := float64(trials); n*(1-0.99) < 10 {
+		sum.Warnings = append(sum.Warnings, fmt.Sprintf("%d trials leave fewer than 10 years beyond the 99th percentile: P99, VaR99 and TVaR99 are unreliable (run at least 1,000 trials)", trials))
+	}
+	// A mean whose 95% interval is wider than 5% of it has not converged (heavy tails, few trials).
+	if half := (sum.AnnualLoss.CI95[1] - sum.AnnualLoss.CI95[0]) / 2; sum.AnnualLoss.Mean > 0 && half > 0.05*sum.AnnualLoss.Mean {
+		sum.Warnings = append(sum.Warnings, fmt.Sprintf("the mean annual loss has not converged: its 95%% interval is +/-%.0f%% of it (heavy-tailed inputs or too few trials; add trials or use --precision)", 100*half/sum.AnnualLoss.Mean))
+	}
 	if r.clamped > 0 {
 		sum.Warnings = append(sum.Warnings, fmt.Sprintf("%d AFE draws beyond %g events a year were clamped to it", r.clamped, float64(model.MaxAFE)))
 	}
-	if r.total.overflowed {
-		sum.Warnings = append(sum.Warnings, "some simulated years overflowed float64 (infinite or undefined loss); the inputs are too heavy-tailed for the figures to mean anything")
-	}
+
 	pointALE := map[string]float64{}
 	for _, f := range s.Point(nil).Findings {
 		pointALE[f.ID] = f.ALE

@@ -33,6 +33,7 @@ type runOptions struct {
 	quiet     bool
 	shard     string
 	sens      string
+	maxMem    string
 }
 
 func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error {
@@ -52,6 +53,7 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	fs.StringVar(&o.portfolio, "portfolio", "", "the recommended set whose loss exceedance curve is drawn beside the baseline (default: the scenario's first portfolio)")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress display")
 	fs.StringVar(&o.sens, "sensitivity", "", "also rank the inputs by how much they decide this target (ale or savings:ID) and draw the tornado chart (on min(trials, 50000) trials)")
+	fs.StringVar(&o.maxMem, "max-memory", "", "refuse to start a run estimated to need more memory than this (e.g. 4GB; default: 90% of the memory available)")
 	fs.StringVar(&o.shard, "shard", "", "run only shard K/N of the trial blocks (or env: from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX) and write its accumulators to --out for alesim merge")
 	path, err := parse(fs, args)
 	if err != nil {
@@ -87,6 +89,13 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 		if err != nil {
 			return usagef("run: %v", err)
 		}
+		est, err := sim.EstimateMemory(s, cfg, &sh)
+		if err != nil {
+			return err
+		}
+		if err := checkMemory(est, o.maxMem); err != nil {
+			return err
+		}
 		if o.out == "" {
 			return usagef("run: --shard needs --out DIR for the shard's results")
 		}
@@ -96,6 +105,16 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 		ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 		defer stop()
 		return runShard(ctx, stderr, s, path, cfg, sh, o.out, o.force)
+	}
+	est, err := sim.EstimateMemory(s, cfg, nil)
+	if err != nil {
+		return err
+	}
+	if o.trialsOut {
+		est += 64 << 20 // the Parquet writer's buffers
+	}
+	if err := checkMemory(est, o.maxMem); err != nil {
+		return err
 	}
 	var stage *output.Staging
 	if o.out != "" {

@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/alesim/alesim/sim"
 )
@@ -92,5 +94,36 @@ func TestParseShard(t *testing.T) {
 		if c.bad != (err != nil) || (!c.bad && got != c.want) {
 			t.Errorf("parseShard(%q, %v) = %v, %v", c.v, c.env, got, err)
 		}
+	}
+}
+
+// TestInterruptLeavesNothing: Ctrl-C (SIGINT) during a run with --out stops it within a second,
+// exits 130 and leaves no output directory and no staging directory.
+func TestInterruptLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "results")
+	cmd := exec.Command(os.Args[0], "run", "--trials", "500000000", "--quiet", "--out", out, "--trials-file", soes)
+	cmd.Env = append(os.Environ(), "ALESIM_TEST_AS_CLI=1")
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	err := cmd.Wait()
+	if waited := time.Since(start); waited > 2*time.Second {
+		t.Errorf("stopped %v after the interrupt, want within a second or so", waited)
+	}
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
+		t.Errorf("exit %v, want %d; stderr: %s", err, exitInterrupted, errb.String())
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 0 {
+		t.Errorf("interrupted run left %v", entries)
 	}
 }

@@ -22,6 +22,9 @@ func runValidate(ctx context.Context, stdout, stderr io.Writer, args []string) e
 			q++
 		}
 	}
+	for _, w := range s.Warnings() {
+		fmt.Fprintln(stderr, w)
+	}
 	fmt.Fprintf(stdout, "%s: ok: %d findings (%d quantified), %d safeguards, %d portfolios\n",
 		path, len(s.Findings), q, len(s.Safeguards), len(s.Portfolios))
 	return nil

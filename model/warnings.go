@@ -1,0 +1,70 @@
+package model
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Warning is something legal but suspicious in a scenario: the run goes on, and the warning is
+// printed once and recorded with the results.
+type Warning struct {
+	File  string `json:"file"`
+	Line  int    `json:"line"`
+	Field string `json:"field"`
+	Msg   string `json:"message"`
+}
+
+func (w Warning) String() string {
+	return fmt.Sprintf("%s:%d: %s: warning: %s", w.File, w.Line, w.Field, w.Msg)
+}
+
+// Warnings lists the scenario's suspicious but legal inputs, in file order:
+//   - an AFE above 365 events a year (more than daily: often a probability or a count per day
+//     entered as a rate);
+//   - a loss per event whose point or 95th percentile exceeds the value of the asset it is charged
+//     to (the cap will bind);
+//   - a safeguard with no effect (every effect the identity);
+//   - when portfolios exist, a quantified finding no safeguard acts on.
+func (s *Scenario) Warnings() []Warning {
+	var out []Warning
+	add := func(pos Pos, field, format string, args ...any) {
+		out = append(out, Warning{File: s.File, Line: pos.Line, Field: field, Msg: fmt.Sprintf(format, args...)})
+	}
+	touched := map[int]bool{}
+	for k := range s.Safeguards {
+		sg := &s.Safeguards[k]
+		none := true
+		for _, e := range sg.Effects {
+			touched[e.Finding] = true
+			lo, hi := e.Value.Dist.Support()
+			identity := lo == hi && ((e.Kind == ALEReduction && lo == 0) || ((e.Kind == FrequencyFactor || e.Kind == LossFactor) && lo == 1))
+			none = none && identity
+		}
+		if none {
+			add(sg.Pos, fmt.Sprintf("safeguards[%d]", k), "safeguard %q has no effect (every effect leaves its finding unchanged)", sg.ID)
+		}
+	}
+	for i := range s.Findings {
+		f := &s.Findings[i]
+		if f.Status != Quantified {
+			continue
+		}
+		path := fmt.Sprintf("findings[%d]", i)
+		if f.Hazard < 0 {
+			if afe := f.AFE.Point(); afe > 365 {
+				add(f.Pos, path+".afe", "an AFE of %g events a year is more than daily; check it is a rate per year", afe)
+			}
+		}
+		if f.Asset >= 0 {
+			v := s.Assets[f.Asset].Value
+			if p95 := f.Loss.Dist.Quantile(0.95); f.Loss.Point > v || p95 > v {
+				add(f.Pos, path+".loss", "loss per event (point %g, P95 %g) exceeds the value %g of asset %q it is charged to; the cap will bind", f.Loss.Point, p95, v, s.Assets[f.Asset].ID)
+			}
+		}
+		if len(s.Portfolios) > 0 && !touched[i] {
+			add(f.Pos, path, "no safeguard acts on finding %q", f.ID)
+		}
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].Line < out[b].Line })
+	return out
+}
