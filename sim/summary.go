@@ -238,10 +238,6 @@ func (r *results) summary(p *plan, cfg Config, trials int64) *Summary {
 	if n := float64(trials); n*(1-0.99) < 10 {
 		sum.Warnings = append(sum.Warnings, fmt.Sprintf("%d trials leave fewer than 10 years beyond the 99th percentile: P99, VaR99 and TVaR99 are unreliable (run at least 1,000 trials)", trials))
 	}
-	// A mean whose 95% interval is wider than 5% of it has not converged (heavy tails, few trials).
-	if half := (sum.AnnualLoss.CI95[1] - sum.AnnualLoss.CI95[0]) / 2; sum.AnnualLoss.Mean > 0 && half > 0.05*sum.AnnualLoss.Mean {
-		sum.Warnings = append(sum.Warnings, fmt.Sprintf("the mean annual loss has not converged: its 95%% interval is +/-%.0f%% of it (heavy-tailed inputs or too few trials; add trials or use --precision)", 100*half/sum.AnnualLoss.Mean))
-	}
 	if r.clamped > 0 {
 		sum.Warnings = append(sum.Warnings, fmt.Sprintf("%d AFE draws beyond %g events a year were clamped to it", r.clamped, float64(model.MaxAFE)))
 	}
@@ -306,6 +302,7 @@ func (r *results) summary(p *plan, cfg Config, trials int64) *Summary {
 	sum.Sites = groupStats(p.sites, p.qSite)
 	sum.Classes = groupStats(p.classes, p.qClass)
 	r.safeguardSummary(p, sum)
+	r.convergenceWarnings(p, sum, trials)
 	if len(p.variants) > 0 && len(p.pairQ) == 0 {
 		sum.Warnings = append(sum.Warnings, fmt.Sprintf("more than %d safeguards or portfolios: whether their ranking is settled is not assessed", maxPairVariants))
 	}
@@ -506,4 +503,19 @@ func (r *results) safeguardSummary(p *plan, sum *Summary) {
 	r.rankGroup(p, sum.Safeguards, 0)
 	nNamed := len(s.Portfolios)
 	r.rankGroup(p, sum.Portfolios[:nNamed], p.nSafeguardVariants)
+}
+
+// convergenceWarnings flags a mean annual loss that has not converged.
+func (r *results) convergenceWarnings(p *plan, sum *Summary, trials int64) {
+	// A mean whose 95% interval is wider than 5% of it has not converged (heavy tails, few trials).
+	if half := (sum.AnnualLoss.CI95[1] - sum.AnnualLoss.CI95[0]) / 2; sum.AnnualLoss.Mean > 0 && half > 0.05*sum.AnnualLoss.Mean {
+		sum.Warnings = append(sum.Warnings, fmt.Sprintf("the mean annual loss has not converged: its 95%% interval is +/-%.0f%% of it (heavy-tailed inputs or too few trials; add trials or use --precision)", 100*half/sum.AnnualLoss.Mean))
+	}
+	// Heavy tails: when one simulated year carries more than 5% of all the years' losses, the mean
+	// is decided by a few extreme years, whatever its interval says.
+	if total := sum.AnnualLoss.Mean * float64(trials); total > 0 {
+		if share := r.quantilerFor(p, 0).max() / total; share > 0.05 {
+			sum.Warnings = append(sum.Warnings, fmt.Sprintf("the mean annual loss has not converged: the worst simulated year carries %.0f%% of all losses (heavy-tailed inputs; add trials)", 100*share))
+		}
+	}
 }
