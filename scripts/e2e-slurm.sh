@@ -48,9 +48,26 @@ stop_daemons() {
   started=()
 }
 
+# Jobs still queued or running when the test stops (a failure, a timeout, ^C) are cancelled first,
+# so no slurmstepd or alesim outlives the daemons.
+cancel_jobs() {
+  local ids=() n
+  [ -n "${ARRAY_JOB_ID:-}" ] && ids+=("$ARRAY_JOB_ID")
+  [ -n "${MERGE_JOB_ID:-}" ] && ids+=("$MERGE_JOB_ID")
+  [ ${#ids[@]} -gt 0 ] || return 0
+  [ -n "$(squeue -h -j "$(IFS=,; echo "${ids[*]}")" 2>/dev/null)" ] || return 0
+  say "cancelling jobs ${ids[*]}"
+  scancel "${ids[@]}" 2>/dev/null || true
+  for ((n = 0; n < 100; n++)); do
+    [ -z "$(squeue -h -j "$(IFS=,; echo "${ids[*]}")" 2>/dev/null)" ] && break
+    sleep 0.2
+  done
+}
+
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
+  cancel_jobs
   stop_daemons
   if [ "$restore_conf" -eq 1 ] && [ -f "$backup" ]; then
     mv -f "$backup" "$conf" && say "restored the original $conf"

@@ -5,19 +5,29 @@
 //
 //	alesim validate SCENARIO
 //	alesim point [--format table|csv|json] [--portfolio ID] SCENARIO
-//	alesim run [--trials N] [--seed S] [--workers W] [--format table|json] [--precision P] SCENARIO
+//	alesim run [--trials N] [--seed S] [--workers W] [--format table|json] [--precision P]
+//	           [--budget AMOUNT] [--portfolio ID] [--sensitivity TARGET] [--max-memory SIZE]
+//	           [--out DIR [--force] [--trials-file]] [--shard K/N|env --out DIR] [--quiet] SCENARIO
+//	alesim sensitivity [--target ale|savings:ID] [--trials N] [--format table|json] [--out DIR] SCENARIO
+//	alesim merge [--out DIR] [--format table|json] SHARD_DIR...
+//	alesim plot DIR
 //
-// validate checks a scenario file and lists every problem with its line and field. point computes,
-// per finding, ALE = loss x AFE, the ALE with the selected safeguards, the losses over the horizon
-// now and after, the reduction, the cost, the savings and the cost to savings ratio, sorted like
-// section 1.3 of the 1983 report, with totals. run replaces every point estimate by its
-// distribution and simulates years: it reports ALE(theta) and the annual loss with 95% confidence
-// intervals, quantiles, VaR and TVaR, the loss exceedance curve, and breakdowns by finding, site and
-// threat class, with the point figures beside them. A worked example:
+// validate checks a scenario file and lists every problem with its line and field, and warns about
+// legal but suspicious input. point computes, per finding, ALE = loss x AFE, the ALE with the
+// selected safeguards, the losses over the horizon now and after, the reduction, the cost, the
+// savings and the cost to savings ratio, sorted like section 1.3 of the 1983 report, with totals.
+// run replaces every point estimate by its distribution and simulates years: ALE(theta) and the
+// annual loss with 95% confidence intervals, quantiles, VaR and TVaR, the loss exceedance curve,
+// breakdowns by finding, site and threat class, and every safeguard's and portfolio's savings on
+// common random numbers, ranked, with the probability of paying off. --out writes summary.json,
+// summary.csv, the charts and report.html; --shard writes one shard of the trials for merge.
+// sensitivity ranks the uncertain inputs by how much of a target they decide. plot re-draws a
+// saved run's charts. A worked example:
 //
 //	alesim point scenarios/soes-1983.yaml
-//	alesim run --trials 1000000 --seed 1983 scenarios/soes-1983.yaml
-//	alesim run --format json --precision 0.01 scenarios/soes-1983.yaml > summary.json
+//	alesim run --trials 1000000 --seed 1983 --out out/soes scenarios/soes-1983.yaml
+//	alesim run --budget 50000 scenarios/soes-1983.yaml
+//	alesim sensitivity --target savings:rec-3-rotation scenarios/usps-wets-access.yaml
 //
 // Exit status: 0 ok, 1 runtime failure, 2 usage error, 3 invalid scenario, 130 interrupted.
 package main

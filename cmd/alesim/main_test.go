@@ -304,3 +304,53 @@ func TestParseBytes(t *testing.T) {
 		t.Error("a 10 GiB estimate passed a 1 GB limit")
 	}
 }
+
+// TestDocExamples runs the worked example of the command's manual (doc.go), so it cannot rot.
+func TestDocExamples(t *testing.T) {
+	b, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := strings.SplitN(string(b), "A worked example:", 2)[1]
+	ran := 0
+	for _, line := range strings.Split(after, "\n") {
+		line = strings.TrimSpace(strings.TrimPrefix(line, "//"))
+		if !strings.HasPrefix(line, "alesim ") {
+			continue
+		}
+		args := strings.Fields(strings.TrimPrefix(line, "alesim "))
+		for i, a := range args {
+			if strings.HasPrefix(a, "scenarios/") {
+				args[i] = "../../" + a
+			}
+			if a == "--out" {
+				args[i+1] = filepath.Join(t.TempDir(), "out")
+			}
+			if a == "1000000" {
+				args[i] = "20000" // the example's size, scaled down for a unit test
+			}
+		}
+		if args[0] != "point" && args[0] != "run" && args[0] != "sensitivity" {
+			continue
+		}
+		if args[0] == "sensitivity" || (args[0] == "run" && !contains(args, "--trials")) {
+			args = append([]string{args[0], "--trials", "2000"}, args[1:]...)
+		}
+		if code, _, stderr := runArgs(args...); code != 0 {
+			t.Errorf("alesim %v: exit %d\n%s", args, code, stderr)
+		}
+		ran++
+	}
+	if ran < 4 {
+		t.Errorf("ran %d examples, want 4", ran)
+	}
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
