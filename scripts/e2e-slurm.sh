@@ -209,7 +209,7 @@ merge_id=$(deploy/slurm/submit.sh)
 
 job_state() { scontrol show job -o "$1" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | cut -d= -f2 | sort | uniq -c | xargs; }
 show_jobs() {
-  scontrol show job "$ARRAY_JOB_ID" "$MERGE_JOB_ID" 2>/dev/null | grep -E 'JobId=|JobState=' >&2 || true
+  for id in "$ARRAY_JOB_ID" "$MERGE_JOB_ID"; do scontrol show job "$id" 2>/dev/null | grep -oE "^JobId=[0-9]+( ArrayJobId=[0-9]+ ArrayTaskId=[0-9]+)?|JobState=[A-Z_]+ Reason=[^ ]+|ExitCode=[0-9:]+" >&2 || true; done
   for f in "$ALESIM_OUT"/logs/*; do echo "----- $f" >&2; cat "$f" >&2; done
 }
 merge_state=""

@@ -269,6 +269,21 @@ func compileWith(s *model.Scenario, collapse bool, extra [][]int, budget bool, r
 			p.sketchedQ[p.qFinding+2*i+1] = false
 		}
 	}
+	// A site's or class's ALE is constant when every member's is.
+	for _, g := range []struct {
+		gs   []group
+		base int
+	}{{p.sites, p.qSite}, {p.classes, p.qClass}} {
+		for k, grp := range g.gs {
+			certain := true
+			for _, i := range grp.members {
+				certain = certain && p.findings[i].certain
+			}
+			if certain {
+				p.sketchedQ[g.base+2*k+1] = false
+			}
+		}
+	}
 	for _, v := range p.variants {
 		p.sketchedQ[v.q+vqSavings] = true
 	}
