@@ -354,3 +354,34 @@ func contains(xs []string, s string) bool {
 	}
 	return false
 }
+
+// TestOutAndPlot: run --out writes every file; an existing directory is refused without --force;
+// alesim plot re-draws the charts and report.html from summary.json alone.
+func TestOutAndPlot(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	code, _, stderr := runArgs("run", "--trials", "5000", "--quiet", "--budget", "20000", "--sensitivity", "ale", "--out", dir, soes)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, f := range []string{"summary.json", "summary.csv", "report.html", "annual-loss.svg", "exceedance.png", "safeguards.svg", "ale-by-site.png", "ale-by-class.svg", "point-vs-simulated.png", "tornado.svg"} {
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s missing or empty", f)
+		}
+	}
+	if code, _, _ := runArgs("run", "--trials", "5000", "--quiet", "--out", dir, soes); code != exitUsage {
+		t.Errorf("existing results overwritten without --force (exit %d)", code)
+	}
+	os.Remove(filepath.Join(dir, "exceedance.svg"))
+	os.WriteFile(filepath.Join(dir, "report.html"), []byte("stale"), 0o644)
+	code, stdout, stderr := runArgs("plot", dir)
+	if code != 0 || !strings.Contains(stdout, "re-drew 7 charts") {
+		t.Fatalf("plot: exit %d %q %s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "exceedance.svg")); err != nil {
+		t.Error("plot did not re-draw exceedance.svg")
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "report.html"))
+	if !strings.Contains(string(b), "Best set within a budget") || !strings.Contains(string(b), "tornado") {
+		t.Error("re-drawn report lacks the budget or the tornado chart")
+	}
+}
