@@ -4,7 +4,7 @@ BIN      := bin/alesim
 SCENARIO ?= scenarios/soes-1983.yaml
 OUT      ?= out
 
-.PHONY: build run test test-long vet fmt bench clean e2e examples
+.PHONY: build run test test-long vet fmt bench clean e2e examples e2e-slurm
 
 build:
 	$(GO) build -o $(BIN) ./cmd/alesim
@@ -43,6 +43,12 @@ examples: build
 # error or a chart that did not render, and leaves a screenshot. Not part of CI.
 e2e:
 	scripts/e2e-report.sh /tmp/alesim-e2e
+
+# Slurm end to end (root, Debian 12): installs slurm-wlm and munge if missing, starts a one-node
+# cluster, submits deploy/slurm's job array and merge job, and checks that the merged summary equals
+# a single-process run. Stops the daemons it started. About 1.5-2 minutes including the install.
+e2e-slurm:
+	scripts/e2e-slurm.sh
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./sim/...

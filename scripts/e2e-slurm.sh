@@ -46,6 +46,7 @@ stop_daemons() {
     wait "$pid" 2>/dev/null || true
   done
   started=()
+  rm -f "$spool/munged.pid"
 }
 
 # Jobs still queued or running when the test stops (a failure, a timeout, ^C) are cancelled first,
@@ -84,19 +85,42 @@ trap 'exit 143' TERM
 [ "$(id -u)" -eq 0 ] || die "run as root: it installs packages and starts the munge and Slurm daemons"
 mkdir -p "$work"
 
-# Refuse to run beside Slurm daemons this script did not start: it would take over their config.
+# Daemons left by an earlier run of this script that was killed outright (its pid files are in our
+# spool) are stopped; any other Slurm daemon is a reason to refuse: it would take over its config.
+stale() { [ -s "$spool/$1.pid" ] && [ "$(ps -o comm= -p "$(cat "$spool/$1.pid")" 2>/dev/null)" = "$1" ]; }
+if stale slurmctld && grep -qxF "$marker" "$conf" 2>/dev/null; then
+  say "cancelling the jobs of an earlier, interrupted run"
+  squeue -h -o %A 2>/dev/null | xargs -r scancel 2>/dev/null || true
+  sleep 2
+fi
+for d in slurmd slurmctld; do
+  pidfile=$spool/$d.pid
+  if stale "$d"; then
+    pid=$(cat "$pidfile")
+    say "stopping $d left by an earlier run of this script (pid $pid)"
+    kill "$pid" 2>/dev/null || true
+    for ((n = 0; n < 100; n++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$pidfile"
+done
 for d in slurmctld slurmd; do
   if pids=$(pgrep -x "$d"); then
     die "$d is already running (pid $(echo $pids)): stop it first; this test starts its own one-node cluster"
   fi
 done
 
+# 0. Build first: a broken build fails before anything is installed or started.
+say "building bin/alesim and deploy/summarydiff"
+go build -o bin/alesim ./cmd/alesim
+go build -o "$work/summarydiff" ./deploy/summarydiff
+
 # 1. Packages.
 if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null || ! command -v sbatch >/dev/null ||
   ! [ -x /usr/sbin/munged ]; then
   say "installing slurm-wlm and munge (Debian packages)"
   t0=$SECONDS
-  apt-get update -qq
+  apt-get update -qq || die "apt-get update failed"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurm-wlm munge >"$work/apt.log" 2>&1 ||
     { tail -n 30 "$work/apt.log" >&2; die "apt-get install slurm-wlm munge failed (log $work/apt.log)"; }
   say "installed in $((SECONDS - t0)) s"
@@ -113,14 +137,22 @@ chown munge:munge /etc/munge/munge.key
 chmod 400 /etc/munge/munge.key
 install -d -o munge -g munge -m 755 /run/munge
 install -d -o munge -g munge -m 700 /var/lib/munge /var/log/munge
+# $spool/munged.pid names a munged this script started and could not stop (killed outright): adopted.
+mkdir -p "$spool"
+if [ -s "$spool/munged.pid" ] && pid=$(cat "$spool/munged.pid") &&
+  [ "$(ps -o comm= -p "$pid" 2>/dev/null)" = munged ]; then
+  say "munged left by an earlier run of this script (pid $pid): reused, stopped at the end"
+  started+=("munged:$pid")
+fi
 if munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
-  say "munged already running (not started here; left alone)"
+  [ ${#started[@]} -gt 0 ] || say "munged already running (not started here; left alone)"
 else
   rm -f /run/munge/munged.pid
   runuser -u munge -- /usr/sbin/munged
   for ((n = 0; n < 50; n++)); do [ -s /run/munge/munged.pid ] && break; sleep 0.1; done
   [ -s /run/munge/munged.pid ] || die "munged did not start (see /var/log/munge/munged.log)"
   started+=("munged:$(cat /run/munge/munged.pid)")
+  cp /run/munge/munged.pid "$spool/munged.pid"
   munge -n | unmunge >/dev/null || die "munge does not work (see /var/log/munge/munged.log)"
   say "munged started (pid $(cat /run/munge/munged.pid))"
 fi
@@ -195,9 +227,7 @@ if [ "$state" != idle ]; then
 fi
 say "node $host idle"
 
-# 5. Build, submit the array and the merge, wait for the merge.
-go build -o bin/alesim ./cmd/alesim
-go build -o "$work/summarydiff" ./deploy/summarydiff
+# 5. Submit the array and the merge, wait for the merge.
 export ALESIM_SCENARIO=$scenario ALESIM_TRIALS=$trials ALESIM_SEED=$seed ALESIM_OUT=$work/slurm \
   ALESIM_BIN=$repo/bin/alesim ALESIM_ARRAY=0-$((shards - 1))
 unset ALESIM_WORKERS
@@ -214,13 +244,20 @@ show_jobs() {
 }
 merge_state=""
 last=""
+misses=0
 while :; do
+  for e in "${started[@]}"; do
+    kill -0 "${e##*:}" 2>/dev/null || { show_jobs; tail -n 30 "$work"/slurm*.log >&2; die "${e%%:*} exited"; }
+  done
   merge_state=$(scontrol show job -o "$merge_id" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | cut -d= -f2 || true)
-  now="array: $(job_state "$ARRAY_JOB_ID"); merge: ${merge_state:-gone}"
+  now="array: $(job_state "$ARRAY_JOB_ID"); merge: ${merge_state:-?}"
   [ "$now" != "$last" ] && say "$now" && last=$now
   case "$merge_state" in
     COMPLETED) break ;;
-    PENDING | RUNNING | CONFIGURING | COMPLETING) ;;
+    PENDING | RUNNING | CONFIGURING | COMPLETING) misses=0 ;;
+    "") # scontrol did not answer, or the job is gone
+      misses=$((misses + 1))
+      ((misses < 20)) || { show_jobs; die "merge job $merge_id: no state from scontrol for 10 s"; } ;;
     *) show_jobs; die "merge job $merge_id ended $merge_state (a shard task failed?); logs above" ;;
   esac
   if (($(date +%s) - ${t_submit%.*} > job_timeout)); then
