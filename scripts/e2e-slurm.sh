@@ -285,3 +285,5 @@ sharded=$(awk "BEGIN{print $t_done - $t_submit}")
 single=$(awk "BEGIN{print $t1 - $t0}")
 printf 'e2e-slurm: wall time, %s trials on %s CPUs: sharded (%d Slurm array tasks + merge, submission to merge done) %.1f s; single process %.1f s\n' \
   "$trials" "$cpus" "$shards" "$sharded" "$single" >&2
+say "PASS: the merged summary equals the single-process run"
+echo "e2e-slurm: 1 passed, 0 failed"
