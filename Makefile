@@ -4,7 +4,7 @@ BIN      := bin/alesim
 SCENARIO ?= scenarios/soes-1983.yaml
 OUT      ?= out
 
-.PHONY: build run test test-long vet fmt bench clean e2e examples e2e-slurm
+.PHONY: build run test test-long vet fmt bench clean e2e examples e2e-slurm fuzz
 
 build:
 	$(GO) build -o $(BIN) ./cmd/alesim
@@ -49,6 +49,13 @@ e2e:
 # a single-process run. Stops the daemons it started. About 1.5-2 minutes including the install.
 e2e-slurm:
 	scripts/e2e-slurm.sh
+
+# Native Go fuzzing of the scenario parser and of the distributions, one target at a time;
+# -parallel 1 leaves CPU for others. FUZZTIME=10m make fuzz for a longer run.
+FUZZTIME ?= 5m
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1 ./model/
+	$(GO) test -run '^$$' -fuzz '^FuzzDistributions$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1 ./model/dist/
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./sim/...

@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -131,7 +132,13 @@ func (d *decoder) fields(n *node, path string, allowed ...string) map[string]*no
 			if s := nearest(k, allowed); s != "" {
 				msg = fmt.Sprintf("unknown field %q: did you mean %q? (want one of %s)", k, s, strings.Join(allowed, ", "))
 			}
-			d.add(kn, join(path, k), "%s", msg)
+			// The key is the user's text: quoted in the path when it holds a line break or any
+			// other character that would break the one-line file:line: path: message form.
+			pk := k
+			if q := strconv.Quote(k); q != `"`+k+`"` {
+				pk = q
+			}
+			d.add(kn, join(path, pk), "%s", msg)
 			continue
 		}
 		out[k] = n.vals[i]
@@ -841,6 +848,10 @@ func (d *decoder) estimate(n *node, path string, named bool) (Estimate, string) 
 			}
 			e.Point = x
 		}
+	} else if lo, hi := dd.Support(); !(lo <= e.Point && e.Point <= hi) {
+		// The mean can fall outside the range only by rounding, when the parameters are nearly
+		// equal (a loguniform whose min and max are a few ulps apart had a mean 25% above max).
+		d.add(n, path, "its mean %g, the default point, lies outside its range [%g, %g]: the parameters are too close to compute it (give point, or widen the range)", e.Point, lo, hi)
 	}
 	return e, name
 }

@@ -111,7 +111,19 @@ func NewUniform(min, max float64) (Uniform, error) {
 	return Uniform{min, max}, nil
 }
 
-func (d Uniform) Rand(r *rand.Rand) float64 { return d.Min + (d.Max-d.Min)*u01(r) }
+func (d Uniform) Rand(r *rand.Rand) float64 { return clampTo(d.Min+(d.Max-d.Min)*u01(r), d.Min, d.Max) }
+
+// clampTo keeps a draw min + (max-min) t inside [min, max], which rounding can leave by an ulp (or
+// by far more when min is much larger in magnitude than max).
+func clampTo(x, min, max float64) float64 {
+	if x < min {
+		return min
+	}
+	if x > max {
+		return max
+	}
+	return x
+}
 func (d Uniform) Mean() float64             { return (d.Min + d.Max) / 2 }
 func (d Uniform) Variance() float64         { w := d.Max - d.Min; return w * w / 12 }
 func (d Uniform) Support() (lo, hi float64) { return d.Min, d.Max }
@@ -200,7 +212,7 @@ func NewBeta(alpha, beta, min, max float64) (Beta, error) {
 func (d Beta) Rand(r *rand.Rand) float64 {
 	lx := logGammaRand(r, d.Alpha)
 	ly := logGammaRand(r, d.Beta)
-	return d.Min + (d.Max-d.Min)/(1+math.Exp(ly-lx))
+	return clampTo(d.Min+(d.Max-d.Min)/(1+math.Exp(ly-lx)), d.Min, d.Max)
 }
 
 // logGammaRand draws log of a Gamma(shape, 1) variable; for shape < 1 it uses
@@ -347,13 +359,22 @@ func NewLogUniform(min, max float64) (LogUniform, error) {
 
 func (d LogUniform) Rand(r *rand.Rand) float64 { return d.Quantile(u01(r)) }
 
-// Mean is (max - min)/ln(max/min).
-func (d LogUniform) Mean() float64 { return (d.Max - d.Min) / math.Log(d.Max/d.Min) }
+// logRatio is ln(max/min), computed as log1p((max-min)/min) so that it keeps its digits when the
+// range is narrow.
+func (d LogUniform) logRatio() float64 { return math.Log1p((d.Max - d.Min) / d.Min) }
 
-// Variance is (max^2 - min^2)/(2 ln(max/min)) - mean^2.
+// Mean is (max - min)/ln(max/min).
+func (d LogUniform) Mean() float64 { return (d.Max - d.Min) / d.logRatio() }
+
+// Variance is (max^2 - min^2)/(2 ln(max/min)) - mean^2. For a range narrower than a millionth of
+// min that difference cancels, and the distribution is uniform to within O(w^3): (max - min)^2/12.
 func (d LogUniform) Variance() float64 {
+	w := d.Max - d.Min
+	if w < 1e-6*d.Min {
+		return w * w / 12
+	}
 	m := d.Mean()
-	return (d.Max*d.Max-d.Min*d.Min)/(2*math.Log(d.Max/d.Min)) - m*m
+	return math.Max(0, (d.Max*d.Max-d.Min*d.Min)/(2*d.logRatio())-m*m)
 }
 func (d LogUniform) Support() (lo, hi float64) { return d.Min, d.Max }
 func (d LogUniform) CDF(x float64) float64 {
@@ -435,13 +456,13 @@ func NewDiscrete(values, weights []float64) (Discrete, error) {
 	pairs := make([]vw, len(values))
 	total := 0.0
 	for i, v := range values {
-		if err := finite(fmt.Sprintf("values[%d]", i), v); err != nil {
+		if err := checkAll(map[string]float64{fmt.Sprintf("values[%d]", i): v}, fmt.Sprintf("values[%d]", i)); err != nil {
 			return Discrete{}, err
 		}
 		w := 1.0
 		if weights != nil {
 			w = weights[i]
-			if err := finite(fmt.Sprintf("weights[%d]", i), w); err != nil {
+			if err := checkAll(map[string]float64{fmt.Sprintf("weights[%d]", i): w}, fmt.Sprintf("weights[%d]", i)); err != nil {
 				return Discrete{}, err
 			}
 			if w < 0 {
