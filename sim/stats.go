@@ -158,6 +158,7 @@ type results struct {
 	lossVals []float64 // total annual loss per trial, by trial index; nil when not exact
 	aleVals  []float64 // total ALE(theta) per trial
 	recVals  []float64 // annual loss with the recommended safeguards, when simulated
+	sorted   []exactQ  // sorted copies of the above, made once for the summary
 	offset   int64     // trial index of lossVals[0] (a shard's first trial)
 	clamped  int64
 	// keepBlocks keeps each block's moments, in block order, for a shard's exact merge.

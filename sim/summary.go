@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/alesim/alesim/model"
 )
@@ -143,15 +144,37 @@ type GroupStats struct {
 	AnnualLoss ShortLoss `json:"annual_loss"`
 }
 
+// sortExact sorts copies of the exact per-trial totals, concurrently, once.
+func (r *results) sortExact() {
+	if r.lossVals == nil || r.sorted != nil {
+		return
+	}
+	src := [][]float64{r.lossVals, r.aleVals}
+	if r.recVals != nil {
+		src = append(src, r.recVals)
+	}
+	r.sorted = make([]exactQ, len(src))
+	var wg sync.WaitGroup
+	for i, v := range src {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.sorted[i] = newExactQ(v)
+		}()
+	}
+	wg.Wait()
+}
+
 func (r *results) quantilerFor(p *plan, q int) quantiler {
 	if r.lossVals != nil {
+		r.sortExact()
 		switch {
 		case q == 0:
-			return newExactQ(r.lossVals)
+			return r.sorted[0]
 		case q == 1:
-			return newExactQ(r.aleVals)
+			return r.sorted[1]
 		case p.rec != nil && q == p.qRec:
-			return newExactQ(r.recVals)
+			return r.sorted[2]
 		}
 	}
 	if !p.sketchedQ[q] {
