@@ -182,9 +182,9 @@ func (d Triangular) Quantile(p float64) float64 {
 	p = clamp01(p)
 	fc := (c - a) / (b - a)
 	if p < fc {
-		return a + math.Sqrt(p*(b-a)*(c-a))
+		return clampTo(a+math.Sqrt(p*(b-a)*(c-a)), a, b)
 	}
-	return b - math.Sqrt((1-p)*(b-a)*(b-c))
+	return clampTo(b-math.Sqrt((1-p)*(b-a)*(b-c)), a, b)
 }
 
 // Beta is a beta distribution with shapes Alpha, Beta, scaled to [Min, Max].
@@ -384,7 +384,7 @@ func (d LogUniform) CDF(x float64) float64 {
 	return clamp01(math.Log(x/d.Min) / math.Log(d.Max/d.Min))
 }
 func (d LogUniform) Quantile(p float64) float64 {
-	return d.Min * math.Exp(clamp01(p)*math.Log(d.Max/d.Min))
+	return clampTo(d.Min*math.Exp(clamp01(p)*d.logRatio()), d.Min, d.Max)
 }
 
 // TruncNormal is a normal N(Mu, Sigma^2) truncated to [0, inf).
