@@ -34,8 +34,11 @@ func (s *Scenario) Warnings() []Warning {
 	for k := range s.Safeguards {
 		sg := &s.Safeguards[k]
 		none := true
-		for _, e := range sg.Effects {
+		for j, e := range sg.Effects {
 			touched[e.Finding] = true
+			if _, hi := e.Value.Dist.Support(); e.Kind == FrequencyFactor && hi > 1 {
+				add(e.Pos, fmt.Sprintf("safeguards[%d].effects[%d].frequency_factor", k, j), "a frequency factor above 1 raises the AFE; where events are thinned (the exceedance curve with a safeguard set, capped findings with estimated ALE) it is simulated as 1")
+			}
 			lo, hi := e.Value.Dist.Support()
 			identity := lo == hi && ((e.Kind == ALEReduction && lo == 0) || ((e.Kind == FrequencyFactor || e.Kind == LossFactor) && lo == 1))
 			none = none && identity

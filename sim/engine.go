@@ -438,19 +438,7 @@ func (w *worker) trial() {
 	}
 	// Asset caps: the losses charged to an asset within the year are capped at its value, and
 	// shared pro rata among the findings charged to it.
-	for a := range p.assets {
-		as := &p.assets[a]
-		tot := 0.0
-		for _, i := range as.members {
-			tot += w.loss[i]
-		}
-		if tot > as.value {
-			scale := as.value / tot
-			for _, i := range as.members {
-				w.loss[i] *= scale
-			}
-		}
-	}
+	p.capAssets(w.loss)
 	q := w.q
 	clear(q)
 	for i := range p.findings {

@@ -239,15 +239,7 @@ func compileWith(s *model.Scenario, collapse bool, extra [][]int, budget bool, r
 			certain = false
 		}
 		pf.certain = certain
-		if pf.hazard < 0 && !pf.bernoulli {
-			pf.constRate = true
-			pf.rate = 1
-			for _, x := range pf.factors {
-				pf.constRate = pf.constRate && x.konst
-				pf.rate *= x.v
-			}
-			pf.expNeg = math.Exp(-pf.rate)
-		}
+		pf.setConstRate()
 	}
 	nf := len(p.findings)
 	p.qFinding = 2
@@ -351,4 +343,19 @@ func (p *plan) sketchMask() []bool {
 		}
 	}
 	return m
+}
+
+// setConstRate marks a finding whose own AFE is certain (no hazard, Poisson events), so that its
+// counts use exp(-rate) computed once.
+func (f *pFinding) setConstRate() {
+	f.constRate = false
+	if f.hazard >= 0 || f.bernoulli {
+		return
+	}
+	f.constRate, f.rate = true, 1
+	for _, x := range f.factors {
+		f.constRate = f.constRate && x.konst
+		f.rate *= x.v
+	}
+	f.expNeg = math.Exp(-f.rate)
 }

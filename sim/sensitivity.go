@@ -249,15 +249,7 @@ func (p *plan) hold(key string, v float64) {
 		for i := range f.factors {
 			set(&f.factors[i])
 		}
-		if f.hazard < 0 && !f.bernoulli {
-			f.constRate = true
-			f.rate = 1
-			for _, x := range f.factors {
-				f.constRate = f.constRate && x.konst
-				f.rate *= x.v
-			}
-			f.expNeg = math.Exp(-f.rate)
-		}
+		f.setConstRate()
 	}
 	for k := range p.safeguards {
 		sg := &p.safeguards[k]

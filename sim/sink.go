@@ -99,7 +99,6 @@ func (w *worker) recommendedLoss() float64 {
 			w.tmp[i] = w.raw[i]
 			continue
 		}
-		f := &p.findings[i]
 		adj := model.NoAdjust()
 		for _, kj := range effs {
 			e := &p.safeguards[kj[0]].effects[kj[1]]
@@ -109,34 +108,48 @@ func (w *worker) recommendedLoss() float64 {
 			w.tmp[i] = w.aleAdjusted(i, adj)
 			continue
 		}
-		phi := 1.0
-		if w.afe[i] > 0 {
-			phi = math.Min(1, adj.AFE(w.afe[i])/w.afe[i])
-		}
-		scale := adj.LossScale(f.lossMean)
-		l := 0.0
-		for e, x := range w.ev[i] {
-			if w.evU[i][e] < phi {
-				l += x
-			}
-		}
-		w.tmp[i] = l * scale
+		w.tmp[i] = w.thinnedLoss(i, adj)
 	}
 	total := 0.0
-	for a := range p.assets {
-		as := &p.assets[a]
-		tot := 0.0
-		for _, i := range as.members {
-			tot += w.tmp[i]
-		}
-		if tot > as.value {
-			for _, i := range as.members {
-				w.tmp[i] *= as.value / tot
-			}
-		}
-	}
+	p.capAssets(w.tmp)
 	for i := range p.findings {
 		total += w.tmp[i]
 	}
 	return total
+}
+
+// thinnedLoss is this year's loss of finding i with an adjustment in place, on the same events: an
+// event happens when its thinning uniform is below the frequency factor phi (at most 1: the
+// safeguarded year's events are a subset of the baseline's), and each loss is scaled by the loss
+// factor. Its expectation given theta is the adjusted ALE, so estimates built on it are unbiased.
+func (w *worker) thinnedLoss(i int, adj model.Adjust) float64 {
+	phi := 1.0
+	if w.afe[i] > 0 {
+		phi = math.Min(1, adj.AFE(w.afe[i])/w.afe[i])
+	}
+	l := 0.0
+	for e, x := range w.ev[i] {
+		if w.evU[i][e] < phi {
+			l += x
+		}
+	}
+	return l * adj.LossScale(w.p.findings[i].lossMean)
+}
+
+// capAssets caps, in place, the losses charged to each asset at its value, sharing the capped
+// amount pro rata among the findings charged to it.
+func (p *plan) capAssets(loss []float64) {
+	for a := range p.assets {
+		as := &p.assets[a]
+		tot := 0.0
+		for _, i := range as.members {
+			tot += loss[i]
+		}
+		if tot > as.value {
+			scale := as.value / tot
+			for _, i := range as.members {
+				loss[i] *= scale
+			}
+		}
+	}
 }

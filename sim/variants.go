@@ -233,10 +233,10 @@ func (w *worker) unitWith(u *pUnit, mask uint32) float64 {
 	// is kept when its thinning uniform is below the frequency factor (common random numbers: the
 	// safeguarded year's events are a subset of the baseline's), each loss is scaled by the loss
 	// factor, and the asset's cap applies to the result. The expectation given theta is the ALE
-	// with the safeguards, so the estimate is unbiased. A factor above 1 is taken as 1 (warned).
+	// with the safeguards, so the estimate is unbiased. A frequency factor above 1 (which thinning
+	// cannot add events for) is taken as 1; model.Warnings says so.
 	tot := 0.0
 	for m, fi := range u.members {
-		f := &p.findings[fi]
 		adj := model.NoAdjust()
 		for mm := mask; mm != 0; mm &= mm - 1 {
 			b := bits.TrailingZeros32(mm)
@@ -246,18 +246,7 @@ func (w *worker) unitWith(u *pUnit, mask uint32) float64 {
 				adj.Add(e.kind, e.onLoss, w.effVal[k][j])
 			}
 		}
-		phi := 1.0
-		if w.afe[fi] > 0 {
-			phi = math.Min(1, adj.AFE(w.afe[fi])/w.afe[fi])
-		}
-		scale := adj.LossScale(f.lossMean)
-		l := 0.0
-		for e, x := range w.ev[fi] {
-			if w.evU[fi][e] < phi {
-				l += x
-			}
-		}
-		w.tmp[m] = l * scale
+		w.tmp[m] = w.thinnedLoss(fi, adj)
 		tot += w.tmp[m]
 	}
 	value := p.assets[u.asset].value
