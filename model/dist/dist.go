@@ -201,6 +201,14 @@ func NewBeta(alpha, beta, min, max float64) (Beta, error) {
 	if !(beta > 0) {
 		return Beta{}, &ParamError{"beta", "must be > 0", beta}
 	}
+	// Beyond a million the distribution is a point mass in all but name, and the regularized
+	// incomplete beta function behind its quantile loses its digits (fuzzing found NaN medians).
+	if alpha > maxShape {
+		return Beta{}, &ParamError{"alpha", fmt.Sprintf("must be at most %g", float64(maxShape)), alpha}
+	}
+	if beta > maxShape {
+		return Beta{}, &ParamError{"beta", fmt.Sprintf("must be at most %g", float64(maxShape)), beta}
+	}
 	if !(min < max) {
 		return Beta{}, &ParamError{"max", fmt.Sprintf("must be > min %s", FormatFloat(min)), max}
 	}
@@ -268,6 +276,9 @@ func gammaRand(r *rand.Rand, shape float64) float64 {
 	}
 }
 
+// maxShape bounds beta shape parameters (see NewBeta).
+const maxShape = 1e6
+
 // NewPERT builds the Beta-PERT distribution on [min, max] with most likely value mode:
 // alpha = 1 + shape(mode-min)/(max-min), beta = 1 + shape(max-mode)/(max-min), so that
 // mean = (min + shape*mode + max)/(shape+2) (Vose, Risk Analysis, 3rd ed., section 9.1.4).
@@ -278,8 +289,8 @@ func NewPERT(min, mode, max, shape float64) (Beta, error) {
 	if err := orderedMinModeMax(min, mode, max); err != nil {
 		return Beta{}, err
 	}
-	if !(shape > 0) {
-		return Beta{}, &ParamError{"shape", "must be > 0", shape}
+	if !(shape > 0) || shape > maxShape-1 {
+		return Beta{}, &ParamError{"shape", fmt.Sprintf("must be > 0 and at most %g", float64(maxShape-1)), shape}
 	}
 	w := max - min
 	return Beta{1 + shape*(mode-min)/w, 1 + shape*(max-mode)/w, min, max}, nil
