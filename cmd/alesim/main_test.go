@@ -385,3 +385,38 @@ func TestOutAndPlot(t *testing.T) {
 		t.Error("re-drawn report lacks the budget or the tornado chart")
 	}
 }
+
+// TestCatalogueThroughCLI: every malformed scenario of the catalogue, through validate and through
+// run --out, exits with status 3 (2 where the file is unreadable as such), never panics, and
+// writes no output; the catalogue's valid cases (empty .err) load.
+func TestCatalogueThroughCLI(t *testing.T) {
+	files, _ := filepath.Glob("../../model/testdata/bad/*.yaml")
+	if len(files) < 40 {
+		t.Fatalf("%d catalogue cases", len(files))
+	}
+	for _, f := range files {
+		errb, _ := os.ReadFile(strings.TrimSuffix(f, ".yaml") + ".err")
+		valid := len(strings.TrimSpace(string(errb))) == 0
+		code, _, stderr := runArgs("validate", f)
+		if strings.Contains(stderr, "panic") {
+			t.Fatalf("%s: panic:\n%s", f, stderr)
+		}
+		if valid {
+			if code != 0 {
+				t.Errorf("%s: valid case exits %d", f, code)
+			}
+			continue
+		}
+		if code != exitInvalid && code != exitFailure {
+			t.Errorf("%s: validate exits %d, want %d", f, code, exitInvalid)
+		}
+		out := filepath.Join(t.TempDir(), "out")
+		code, stdout, stderr := runArgs("run", "--trials", "1000", "--quiet", "--out", out, f)
+		if code == 0 || strings.Contains(stderr, "panic") || stdout != "" {
+			t.Errorf("%s: run exits %d, stdout %q", f, code, stdout)
+		}
+		if entries, _ := os.ReadDir(filepath.Dir(out)); len(entries) != 0 {
+			t.Errorf("%s: run left %v", f, entries)
+		}
+	}
+}
