@@ -82,14 +82,8 @@ func searchBudget(ctx context.Context, s *model.Scenario, cfg Config) (*BudgetRe
 			in[k] = true
 		}
 		sav, c := 0.0, 0.0
-		for ui, u := range p.units {
-			var mask uint32
-			for b, k := range u.sgs {
-				if in[k] {
-					mask |= 1 << b
-				}
-			}
-			if mask != 0 {
+		for ui := range p.units {
+			if mask := p.units[ui].maskOf(in); mask != 0 {
 				sav += A * (table(ui, 0) - table(ui, mask))
 			}
 		}

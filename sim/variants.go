@@ -144,18 +144,12 @@ func (p *plan) compileSafeguards(extra [][]int) error {
 	}
 	addVariant := func(id, title string, members []int) {
 		v := pVariant{id: id, title: title, members: members}
-		in := map[int]bool{}
+		in := make([]bool, len(p.safeguards))
 		for _, k := range members {
 			in[k] = true
 		}
-		for ui, u := range p.units {
-			var mask uint32
-			for b, k := range u.sgs {
-				if in[k] {
-					mask |= 1 << b
-				}
-			}
-			if mask != 0 {
+		for ui := range p.units {
+			if mask := p.units[ui].maskOf(in); mask != 0 {
 				v.units = append(v.units, unitMask{ui, mask})
 			}
 		}
@@ -172,6 +166,17 @@ func (p *plan) compileSafeguards(extra [][]int) error {
 		addVariant(fmt.Sprintf("budget-set-%d", i+1), "", append([]int(nil), members...))
 	}
 	return nil
+}
+
+// maskOf is the bitmask of the unit's own safeguards that are in a set (in[k] for safeguard k).
+func (u *pUnit) maskOf(in []bool) uint32 {
+	var mask uint32
+	for b, k := range u.sgs {
+		if in[k] {
+			mask |= 1 << b
+		}
+	}
+	return mask
 }
 
 // layoutVariants appends the variants' quantities (and, for the budget search, each unit's table of
