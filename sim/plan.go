@@ -199,23 +199,9 @@ func compileWith(s *model.Scenario, collapse bool, extra [][]int, budget bool, r
 			pf.asset = k
 			p.assets[k].members = append(p.assets[k].members, len(p.findings))
 		}
-		k, ok := siteIdx[f.Site]
-		if !ok {
-			k = len(p.sites)
-			siteIdx[f.Site] = k
-			p.sites = append(p.sites, group{id: s.Sites[f.Site].ID, name: s.Sites[f.Site].Name})
-		}
-		pf.site = k
-		p.sites[k].members = append(p.sites[k].members, len(p.findings))
+		pf.site = join(&p.sites, siteIdx, f.Site, s.Sites[f.Site].ID, s.Sites[f.Site].Name, len(p.findings))
 		if f.Class >= 0 {
-			k, ok := classIdx[f.Class]
-			if !ok {
-				k = len(p.classes)
-				classIdx[f.Class] = k
-				p.classes = append(p.classes, group{id: s.Classes[f.Class].ID, name: s.Classes[f.Class].Name})
-			}
-			pf.class = k
-			p.classes[k].members = append(p.classes[k].members, len(p.findings))
+			pf.class = join(&p.classes, classIdx, f.Class, s.Classes[f.Class].ID, s.Classes[f.Class].Name, len(p.findings))
 		}
 		p.findings = append(p.findings, pf)
 	}
@@ -313,6 +299,19 @@ func (p *plan) layoutPairs() {
 }
 
 type pairRef struct{ a, b, q int }
+
+// join adds finding fi to the group of scenario index key (a site or a class), creating the group
+// on first use, and returns the group's index. Groups keep the order findings first name them.
+func join(groups *[]group, index map[int]int, key int, id, name string, fi int) int {
+	k, ok := index[key]
+	if !ok {
+		k = len(*groups)
+		index[key] = k
+		*groups = append(*groups, group{id: id, name: name})
+	}
+	(*groups)[k].members = append((*groups)[k].members, fi)
+	return k
+}
 
 // cappedMean is E[min(N L, V)] for N ~ Poisson(lambda) (or Bernoulli(lambda)) and a fixed loss L
 // per event. With m = floor(V/L) the cap binds from m+1 events on, and since n P(N=n) =

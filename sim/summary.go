@@ -60,16 +60,22 @@ type RunInfo struct {
 	Collapse            bool    `json:"collapse,omitempty"`
 }
 
+// Spread summarizes a quantity across trials: its mean with a 95% Monte Carlo confidence
+// interval, its standard deviation, and its 5th, 50th and 95th percentiles.
+type Spread struct {
+	Mean float64    `json:"mean"`
+	CI95 [2]float64 `json:"ci95"`
+	SD   float64    `json:"sd"`
+	P05  float64    `json:"p05"`
+	P50  float64    `json:"p50"`
+	P95  float64    `json:"p95"`
+}
+
 // ALEStats describes ALE(theta), the expected annual loss given one draw of the uncertain inputs,
-// across trials: its mean with a 95% Monte Carlo confidence interval, and its spread.
+// across trials, beside the 1983 arithmetic's point figure.
 type ALEStats struct {
-	Point float64    `json:"point"` // the 1983 arithmetic on point values, no caps
-	Mean  float64    `json:"mean"`
-	CI95  [2]float64 `json:"ci95"`
-	SD    float64    `json:"sd"`
-	P05   float64    `json:"p05"`
-	P50   float64    `json:"p50"`
-	P95   float64    `json:"p95"`
+	Point float64 `json:"point"` // the 1983 arithmetic on point values, no caps
+	Spread
 }
 
 // LossStats describes the annual loss: what simulated years actually cost. VaR is the quantile,
@@ -223,12 +229,15 @@ func histogram(q quantiler, n float64) Histogram {
 	return h
 }
 
-func (r *results) aleStats(p *plan, q int, point float64) ALEStats {
+// spread summarizes quantity q.
+func (r *results) spread(p *plan, q int) Spread {
 	qq := r.quantilerFor(p, q)
-	return ALEStats{
-		Point: point, Mean: r.total.mean[q], CI95: r.total.ci95(q), SD: r.total.sd(q),
-		P05: qq.quantile(0.05), P50: qq.quantile(0.50), P95: qq.quantile(0.95),
-	}
+	return Spread{Mean: r.total.mean[q], CI95: r.total.ci95(q), SD: r.total.sd(q),
+		P05: qq.quantile(0.05), P50: qq.quantile(0.50), P95: qq.quantile(0.95)}
+}
+
+func (r *results) aleStats(p *plan, q int, point float64) ALEStats {
+	return ALEStats{Point: point, Spread: r.spread(p, q)}
 }
 
 func (r *results) shortLoss(p *plan, q int) ShortLoss {
@@ -355,14 +364,7 @@ func exceedanceCurve(q quantiler) []ExceedancePoint {
 
 // SavingsStats describes a safeguard's savings over the horizon across trials:
 // A x (ALE_base(theta) - ALE_with(theta) - annual cost) - one-time cost.
-type SavingsStats struct {
-	Mean float64    `json:"mean"`
-	CI95 [2]float64 `json:"ci95"`
-	SD   float64    `json:"sd"`
-	P05  float64    `json:"p05"`
-	P50  float64    `json:"p50"`
-	P95  float64    `json:"p95"`
-}
+type SavingsStats = Spread
 
 // MeanCI is a mean with its 95% confidence interval.
 type MeanCI struct {
@@ -422,11 +424,9 @@ func finiteOrNil(x float64) *float64 {
 func (r *results) variantStats(p *plan, vi int, point model.PointSafeguard, pointTotals *model.PointTotals) SafeguardStats {
 	v := &p.variants[vi]
 	q := v.q
-	sq := r.quantilerFor(p, q+vqSavings)
 	st := SafeguardStats{
 		ID: v.id, Title: v.title, Findings: []string{},
-		Savings: SavingsStats{Mean: r.total.mean[q+vqSavings], CI95: r.total.ci95(q + vqSavings), SD: r.total.sd(q + vqSavings),
-			P05: sq.quantile(0.05), P50: sq.quantile(0.5), P95: sq.quantile(0.95)},
+		Savings:   r.spread(p, q+vqSavings),
 		PPositive: r.total.mean[q+vqPays],
 		Reduction: MeanCI{r.total.mean[q+vqReduction], r.total.ci95(q + vqReduction)},
 		Cost:      MeanCI{r.total.mean[q+vqCost], r.total.ci95(q + vqCost)},

@@ -94,24 +94,10 @@ func TestPointJSONContract(t *testing.T) {
 		"safeguards": {"id", "findings", "one_time_cost", "annual_cost", "cost", "reduction", "savings", "ratio"},
 		"totals":     {"ale", "new_ale", "reduction", "cost", "savings"},
 	}
-	for top, keys := range need {
-		obj := v[top]
-		if arr, ok := obj.([]any); ok {
-			if top == "findings" && len(arr) != 29 {
-				t.Errorf("findings: %d entries, want the 29 quantified", len(arr))
-			}
-			obj = arr[0]
-		}
-		m, ok := obj.(map[string]any)
-		if !ok {
-			t.Fatalf("%s: not an object", top)
-		}
-		for _, k := range keys {
-			if _, ok := m[k]; !ok {
-				t.Errorf("%s lacks %q", top, k)
-			}
-		}
+	if n := len(v["findings"].([]any)); n != 29 {
+		t.Errorf("findings: %d entries, want the 29 quantified", n)
 	}
+	requireKeys(t, v, need)
 }
 
 func TestPointCSVAndTable(t *testing.T) {
@@ -145,31 +131,12 @@ func TestRunJSONContract(t *testing.T) {
 		"sites":       {"id", "ale", "annual_loss"},
 		"classes":     {"id", "ale", "annual_loss"},
 	}
-	for top, keys := range need {
-		obj := v[top]
-		if arr, ok := obj.([]any); ok {
-			obj = arr[len(arr)-1]
-		}
-		m, ok := obj.(map[string]any)
-		if !ok {
-			t.Fatalf("%s: not an object", top)
-		}
-		for _, k := range keys {
-			if _, ok := m[k]; !ok {
-				t.Errorf("%s lacks %q", top, k)
-			}
-		}
-	}
-	f := v["findings"].([]any)[0].(map[string]any)
-	for _, k := range []string{"mean", "ci95", "p05", "p50", "p95"} {
-		if _, ok := f["ale"].(map[string]any)[k]; !ok {
-			t.Errorf("findings[].ale lacks %q", k)
-		}
-	}
-	for _, k := range []string{"mean", "p95", "p99"} {
-		if _, ok := f["annual_loss"].(map[string]any)[k]; !ok {
-			t.Errorf("findings[].annual_loss lacks %q", k)
-		}
+	requireKeys(t, v, need)
+	for _, f := range v["findings"].([]any) {
+		requireKeys(t, f.(map[string]any), map[string][]string{
+			"ale":         {"mean", "ci95", "p05", "p50", "p95"},
+			"annual_loss": {"mean", "p95", "p99"},
+		})
 	}
 	if v["run"].(map[string]any)["trials"].(float64) != 20000 {
 		t.Errorf("trials %v", v["run"])
@@ -417,6 +384,32 @@ func TestCatalogueThroughCLI(t *testing.T) {
 		}
 		if entries, _ := os.ReadDir(filepath.Dir(out)); len(entries) != 0 {
 			t.Errorf("%s: run left %v", f, entries)
+		}
+	}
+}
+
+// requireKeys checks that v[top] (an object, or every element of a list of objects) has the keys
+// need[top].
+func requireKeys(t *testing.T, v map[string]any, need map[string][]string) {
+	t.Helper()
+	for top, keys := range need {
+		objs := []any{v[top]}
+		if arr, ok := v[top].([]any); ok {
+			if len(arr) == 0 {
+				t.Errorf("%s is empty", top)
+			}
+			objs = arr
+		}
+		for i, o := range objs {
+			m, ok := o.(map[string]any)
+			if !ok {
+				t.Fatalf("%s[%d]: not an object", top, i)
+			}
+			for _, k := range keys {
+				if _, ok := m[k]; !ok {
+					t.Errorf("%s[%d] lacks %q", top, i, k)
+				}
+			}
 		}
 	}
 }
