@@ -6,6 +6,7 @@ package plots
 
 import (
 	"fmt"
+	"github.com/alesim/alesim/analysis"
 	"image/color"
 	"math"
 	"sort"
@@ -17,7 +18,6 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/alesim/alesim/internal/human"
-	"github.com/alesim/alesim/sim"
 )
 
 // Chart is one chart: its file stem, title and how to read it (used by the HTML report).
@@ -137,7 +137,7 @@ func vline(x, y0, y1 float64, c color.Color, dashed bool) *plotter.Line {
 }
 
 // All returns every chart the summary supports, in report order.
-func All(s *sim.Summary) []Chart {
+func All(s *analysis.Summary) []Chart {
 	var out []Chart
 	add := func(c Chart, ok bool) {
 		if ok {
@@ -156,7 +156,7 @@ func All(s *sim.Summary) []Chart {
 
 // AnnualLoss is the histogram of simulated annual losses on a log loss axis, with the mean, P95 and
 // P99 marked.
-func AnnualLoss(s *sim.Summary) (Chart, bool) {
+func AnnualLoss(s *analysis.Summary) (Chart, bool) {
 	h := s.Histogram
 	if len(h.Counts) == 0 {
 		return Chart{}, false
@@ -214,9 +214,9 @@ func (percentTicks) Ticks(min, max float64) []plot.Tick {
 
 // Exceedance is the loss exceedance curve, P(annual loss > x), baseline and with the recommended
 // set of safeguards, on log-log axes.
-func Exceedance(s *sim.Summary) (Chart, bool) {
+func Exceedance(s *analysis.Summary) (Chart, bool) {
 	cur := s.Scenario.Currency
-	pts := func(e []sim.ExceedancePoint) plotter.XYs {
+	pts := func(e []analysis.ExceedancePoint) plotter.XYs {
 		var xy plotter.XYs
 		for _, pt := range e {
 			if pt.Loss > 0 && pt.Probability > 0 {
@@ -346,8 +346,8 @@ func intervalPlotBars(p *plot.Plot, rows []row, logX bool, barFrom float64) {
 // Safeguards is the forest plot of safeguard savings: one row per safeguard (and portfolio), the
 // P5-P95 interval, the mean and the 1983 point figure, sorted by rank, with the probability of
 // paying off beside each.
-func Safeguards(s *sim.Summary) (Chart, bool) {
-	items := append(append([]sim.SafeguardStats(nil), s.Safeguards...), s.Portfolios...)
+func Safeguards(s *analysis.Summary) (Chart, bool) {
+	items := append(append([]analysis.SafeguardStats(nil), s.Safeguards...), s.Portfolios...)
 	if len(items) == 0 {
 		return Chart{}, false
 	}
@@ -387,7 +387,7 @@ func shortName(s string, n int) string {
 
 // Breakdown is the ALE by site ("sites") or by threat class ("classes"): the simulated mean as a
 // bar, the P5-P95 interval of ALE(theta) and the point figure.
-func Breakdown(s *sim.Summary, by string) (Chart, bool) {
+func Breakdown(s *analysis.Summary, by string) (Chart, bool) {
 	groups := s.Sites
 	what := "site"
 	if by == "classes" {
@@ -397,7 +397,7 @@ func Breakdown(s *sim.Summary, by string) (Chart, bool) {
 		return Chart{}, false
 	}
 	cur := s.Scenario.Currency
-	gs := append([]sim.GroupStats(nil), groups...)
+	gs := append([]analysis.GroupStats(nil), groups...)
 	sort.SliceStable(gs, func(i, j int) bool { return gs[i].ALE.Mean > gs[j].ALE.Mean })
 	var rows []row
 	hi := 0.0
@@ -431,12 +431,12 @@ func Breakdown(s *sim.Summary, by string) (Chart, bool) {
 
 // PointVsSimulated compares, per finding, the report's point ALE with the simulated mean and
 // interval, so the effect of replacing points by distributions is visible at a glance.
-func PointVsSimulated(s *sim.Summary) (Chart, bool) {
+func PointVsSimulated(s *analysis.Summary) (Chart, bool) {
 	if len(s.Findings) == 0 {
 		return Chart{}, false
 	}
 	cur := s.Scenario.Currency
-	fs := append([]sim.FindingStats(nil), s.Findings...)
+	fs := append([]analysis.FindingStats(nil), s.Findings...)
 	sort.SliceStable(fs, func(i, j int) bool { return fs[i].ALE.Mean > fs[j].ALE.Mean })
 	var rows []row
 	lo, hi := math.Inf(1), 0.0
@@ -518,7 +518,7 @@ func (t symLogTicks) Ticks(min, max float64) []plot.Tick {
 // Tornado is the sensitivity chart: for the inputs that move the target most, a bar from the
 // target's mean with the input held at its 5th percentile to its mean with the input at its 95th,
 // around the mean with every input free.
-func Tornado(r *sim.SensitivityResult) (Chart, bool) {
+func Tornado(r *analysis.SensitivityResult) (Chart, bool) {
 	if r == nil || len(r.Inputs) == 0 {
 		return Chart{}, false
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"github.com/alesim/alesim/analysis"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -15,7 +16,7 @@ import (
 )
 
 // fixture is a small fixed result: the reference scenario at 20,000 trials and a fixed seed.
-func fixture(t *testing.T) *sim.Summary {
+func fixture(t *testing.T) *analysis.Summary {
 	t.Helper()
 	s, err := model.Load("../scenarios/soes-1983.yaml")
 	if err != nil {
@@ -24,8 +25,7 @@ func fixture(t *testing.T) *sim.Summary {
 	cfg := sim.DefaultConfig()
 	cfg.Trials, cfg.Workers = 20000, 2
 	sel, _ := s.Selection("report")
-	cfg.Recommended, cfg.RecommendedName = sel, "report"
-	sum, err := sim.Run(context.Background(), s, cfg)
+	sum, err := analysis.Run(context.Background(), s, cfg, analysis.Options{Recommended: &sim.Set{Name: "report", Members: sel}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"context"
+	"github.com/alesim/alesim/analysis"
 	"math"
 	"path/filepath"
 	"testing"
@@ -25,7 +26,7 @@ func TestShippedScenarios(t *testing.T) {
 			}
 			cfg := sim.DefaultConfig()
 			cfg.Trials, cfg.Workers = 20000, 2
-			sum, err := sim.Run(context.Background(), s, cfg)
+			sum, err := analysis.Run(context.Background(), s, cfg, analysis.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

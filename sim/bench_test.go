@@ -16,7 +16,7 @@ func benchRun(b *testing.B, path string, workers int) {
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := Run(context.Background(), s, cfg); err != nil {
+		if _, err := Simulate(context.Background(), s, cfg, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -9,7 +9,6 @@ import (
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/alesim/alesim/model"
 	"github.com/alesim/alesim/model/dist"
@@ -46,20 +45,9 @@ type Config struct {
 	// Progress, when not nil, is increased by the number of trials of each finished block.
 	Progress *atomic.Int64
 
-	// Recommended, when not nil, is the set of safeguards (scenario indices) whose annual loss is
-	// simulated beside the baseline's, on the same events (thinned), for the loss exceedance curve
-	// "with the recommended portfolio". Nil means none.
-	Recommended []int
-	// RecommendedName names that set in the summary.
-	RecommendedName string
-
 	// Sink, when not nil, receives every trial's results, block by block (see TrialSink).
 	Sink TrialSink
 
-	// Budget, when > 0, searches for the set of safeguards with the highest expected savings whose
-	// expected cost (one-time plus A x annual) is within it (see budget.go). The run then takes
-	// two passes over the same draws.
-	Budget float64
 }
 
 // PrecisionBatch is the number of blocks added between precision checks; fixed so that where a
@@ -80,9 +68,10 @@ func DefaultConfig() Config {
 // reported quantile q' of a true quantile q satisfies |q' - q| <= 0.005 |q|.
 const SketchRelativeError = 0.005
 
-// Run simulates the scenario and summarises the results. It honours ctx: on cancellation it
-// returns ctx.Err() promptly (workers check between blocks).
-func Run(ctx context.Context, s *model.Scenario, cfg Config) (*Summary, error) {
+// Simulate compiles the scenario, runs cfg.Trials trials (or fewer, with cfg.Precision) and returns
+// the merged accumulators, which package analysis summarises. It honours ctx: on cancellation it
+// returns ctx.Err() promptly (workers check every 16 trials).
+func Simulate(ctx context.Context, s *model.Scenario, cfg Config, opts Options) (*Result, error) {
 	if cfg.Trials < 1 {
 		return nil, fmt.Errorf("trials must be at least 1 (got %d)", cfg.Trials)
 	}
@@ -92,32 +81,7 @@ func Run(ctx context.Context, s *model.Scenario, cfg Config) (*Summary, error) {
 	if cfg.Precision < 0 || math.IsNaN(cfg.Precision) {
 		return nil, fmt.Errorf("precision must be > 0 (got %g)", cfg.Precision)
 	}
-	start := time.Now()
-	var budget *BudgetResult
-	var extra [][]int
-	if cfg.Budget > 0 {
-		var err error
-		budget, extra, err = searchBudget(ctx, s, cfg)
-		if err != nil {
-			return nil, err
-		}
-	}
-	sum, err := run(ctx, s, cfg, extra)
-	if err != nil {
-		return nil, err
-	}
-
-	if budget != nil {
-		budget.attach(sum, len(s.Portfolios))
-		sum.Budget = budget
-	}
-	sum.Run.WallSeconds = time.Since(start).Seconds()
-	return sum, nil
-}
-
-// run is one pass: it simulates and summarises, with extra sets of safeguards as further variants.
-func run(ctx context.Context, s *model.Scenario, cfg Config, extra [][]int) (*Summary, error) {
-	p, err := compileWith(s, cfg.Collapse, extra, false, cfg.Recommended, cfg.RecommendedName)
+	p, err := compile(s, cfg.Collapse, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +92,7 @@ func run(ctx context.Context, s *model.Scenario, cfg Config, extra [][]int) (*Su
 	if res.total.overflowed {
 		return nil, ErrOverflow
 	}
-	return res.summary(p, cfg, trials), nil
+	return &Result{p: p, r: res, trials: trials}, nil
 }
 
 // ErrOverflow is returned when simulated losses overflow float64: the inputs are so heavy-tailed
@@ -139,24 +103,22 @@ var ErrOverflow = errors.New("simulated losses overflowed (infinite or undefined
 func simulate(ctx context.Context, p *plan, cfg Config) (*results, int64, error) {
 	totalBlocks := (cfg.Trials + BlockSize - 1) / BlockSize
 	exact := cfg.Trials <= cfg.ExactLimit
-	p.exactTotals = exact
-	var res *results
+	n := int64(0)
 	if exact {
-		res = newResults(p, cfg.Trials)
-	} else {
-		res = newResults(p, 0)
+		n = cfg.Trials
 	}
+	res := newResults(p, exact, n)
 	workers := make([]*worker, cfg.Workers)
 	var cols []int
 	if cfg.Sink != nil {
-		names, qs := p.trialColumns()
+		names, qs := p.q.columns()
 		cols = qs
 		if err := cfg.Sink.Start(names); err != nil {
 			return nil, 0, err
 		}
 	}
 	for i := range workers {
-		workers[i] = newWorker(p, cfg.Seed)
+		workers[i] = newWorker(p, cfg.Seed, exact)
 		workers[i].sink, workers[i].cols = cfg.Sink, cols
 	}
 	done := int64(0) // blocks finished
@@ -165,7 +127,7 @@ func simulate(ctx context.Context, p *plan, cfg Config) (*results, int64, error)
 		if cfg.Precision > 0 {
 			next = min(done+PrecisionBatch, totalBlocks)
 		}
-		if err := runBlocks(ctx, p, cfg, workers, res, done, next); err != nil {
+		if err := runBlocks(ctx, cfg, workers, res, done, next); err != nil {
 			return nil, 0, err
 		}
 		done = next
@@ -176,14 +138,21 @@ func simulate(ctx context.Context, p *plan, cfg Config) (*results, int64, error)
 	for _, w := range workers {
 		res.mergeSketches(w)
 	}
-	return res, min(done*BlockSize, cfg.Trials), nil
+	trials := min(done*BlockSize, cfg.Trials)
+	if res.vals != nil && int64(len(res.vals[0])) > trials {
+		// A precision run that stopped early: keep only the trials run.
+		for k := range res.vals {
+			res.vals[k] = res.vals[k][:trials]
+		}
+	}
+	return res, trials, nil
 }
 
 // runBlocks runs blocks [from, to) on the workers and merges their moments in block order as
 // they complete: a finished block waits only until the blocks before it are merged, so memory stays
 // proportional to the workers, not to the trials, and the floating-point merge is the same
 // sequence whatever the scheduling.
-func runBlocks(ctx context.Context, p *plan, cfg Config, workers []*worker, res *results, from, to int64) error {
+func runBlocks(ctx context.Context, cfg Config, workers []*worker, res *results, from, to int64) error {
 	var next atomic.Int64
 	next.Store(from)
 	var mu sync.Mutex
@@ -274,7 +243,7 @@ type worker struct {
 	cols         []int // quantity index of each sink column after the trial index
 }
 
-func newWorker(p *plan, seed uint64) *worker {
+func newWorker(p *plan, seed uint64, exactTotals bool) *worker {
 	nf := len(p.findings)
 	w := &worker{
 		p: p, seed: seed,
@@ -284,8 +253,8 @@ func newWorker(p *plan, seed uint64) *worker {
 		afe:         make([]float64, nf),
 		loss:        make([]float64, nf),
 		ale:         make([]float64, nf),
-		q:           make([]float64, p.nq),
-		sk:          newSketches(p.sketchMask()),
+		q:           make([]float64, len(p.q)),
+		sk:          newSketches(p.q.sketchMask(exactTotals)),
 		ratio:       newRatioSketches(len(p.variants)),
 		sgOne:       make([]float64, len(p.safeguards)),
 		sgAnn:       make([]float64, len(p.safeguards)),
@@ -295,7 +264,7 @@ func newWorker(p *plan, seed uint64) *worker {
 		evU:         make([][]float64, nf),
 		tmp:         make([]float64, nf),
 		raw:         make([]float64, nf),
-		drawn:       make([]float64, len(p.inputNames)),
+		drawn:       make([]float64, len(p.inputs)),
 	}
 	for k, sg := range p.safeguards {
 		w.effVal[k] = make([]float64, len(sg.effects))
@@ -308,7 +277,7 @@ func (w *worker) runBlock(ctx context.Context, b uint64, lo, hi int64, res *resu
 		s1, s2 := streamSeeds(w.seed, w.p.hashes[i], b)
 		w.st[i].pcg.Seed(s1, s2)
 	}
-	m := newMoments(w.p.nq)
+	m := newMoments(len(w.p.q))
 	n := int(hi - lo)
 	var blk *Block
 	if w.sink != nil {
@@ -353,7 +322,7 @@ func (w *worker) drawFrequency(factors []pEst) float64 {
 func (w *worker) draw(e *pEst) float64 {
 	v := e.draw(w.st)
 	if e.in > 0 {
-		w.drawn[e.in-1-w.p.qInput] = v
+		w.drawn[e.in-1] = v
 	}
 	return v
 }
@@ -454,15 +423,17 @@ func (w *worker) trial() {
 		}
 		w.ale[i] = ale
 		l := w.loss[i]
-		q[0] += l
-		q[1] += ale
-		q[p.qFinding+2*i] = l
-		q[p.qFinding+2*i+1] = ale
-		q[p.qSite+2*f.site] += l
-		q[p.qSite+2*f.site+1] += ale
+		q[p.qLoss] += l
+		q[p.qALE] += ale
+		q[f.qLoss] = l
+		q[f.qALE] = ale
+		site := &p.sites[f.site]
+		q[site.qLoss] += l
+		q[site.qALE] += ale
 		if f.class >= 0 {
-			q[p.qClass+2*f.class] += l
-			q[p.qClass+2*f.class+1] += ale
+			class := &p.classes[f.class]
+			q[class.qLoss] += l
+			q[class.qALE] += ale
 		}
 	}
 	if len(p.variants) > 0 {
@@ -472,13 +443,13 @@ func (w *worker) trial() {
 		q[p.qRec] = w.recommendedLoss()
 	}
 	if len(p.variants) > 0 {
-		w.variants(q[1])
-		for _, pr := range p.pairList {
-			q[pr.q] = q[p.variants[pr.a].q+vqSavings] - q[p.variants[pr.b].q+vqSavings]
+		w.variants(q[p.qALE])
+		for _, pr := range p.pairs {
+			q[pr.q] = q[p.variants[pr.a].qSavings] - q[p.variants[pr.b].qSavings]
 		}
 	}
-	if len(w.drawn) > 0 {
-		copy(q[p.qInput:], w.drawn)
+	for k := range p.inputs {
+		q[p.inputs[k].q] = w.drawn[k]
 	}
 }
 

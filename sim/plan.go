@@ -10,7 +10,8 @@ import (
 	"github.com/alesim/alesim/model/dist"
 )
 
-// plan is a scenario compiled for the trial loop: read-only, shared by all workers.
+// plan is a scenario compiled for the trial loop. Once compiled it is shared, unchanged, by all
+// workers.
 type plan struct {
 	s        *model.Scenario
 	collapse bool
@@ -28,30 +29,60 @@ type plan struct {
 	units              []pUnit
 	unitOf             []int // unit of each plan finding
 	variants           []pVariant
-	nSafeguardVariants int   // variants[:n] are the safeguards alone, the rest portfolios and sets
-	unitTableQ         []int // with the budget search: first quantity of each unit's ALE table
-	// pairQ[a] is the first quantity of the paired differences of variant a with each later
-	// variant of its group (safeguards, or portfolios); nil when there are too many to track.
-	exactTotals bool     // the totals' quantiles are exact: no sketch for them
-	qInput      int      // first quantity of recorded input draws (sensitivity), 0 when none
-	inputNames  []string // names of the recorded inputs
-	rec         *pRec    // the recommended set, when its annual loss is simulated
-	qRec        int
-	pairQ       map[[2]int]int
-	pairList    []pairRef // the same, in a fixed order for the trial loop
+	nSafeguardVariants int // variants[:n] are the safeguards alone, then the named portfolios, then extra sets
+	nPortfolioVariants int // variants[n:n+m] are the named portfolios
+	// pairs are the paired savings differences of the variants of a group (safeguards; named
+	// portfolios and extra sets), in a fixed order for the trial loop; pairsSkipped says a group
+	// had more than MaxPairVariants variants and is not tracked.
+	pairs        []pairRef
+	pairsSkipped bool
+	unitTables   bool    // the units' ALE tables are laid out (Options.UnitTables)
+	inputs       []input // the recorded inputs (Options.RecordInputs), in scenario order
+	rec          *pRec   // the recommended set, when its annual loss is simulated
 
-	// Quantity layout of a trial's result vector: total loss, total ALE, then per finding (loss,
-	// ALE), per site (loss, ALE), per class (loss, ALE).
-	nq        int
-	qFinding  int
-	qSite     int
-	qClass    int
-	sketchedQ []bool // which quantities need quantiles from a sketch
+	// q is the quantity layout of a trial's result vector (see layout.go).
+	q     layout
+	qLoss int // total annual loss
+	qALE  int // total ALE(theta)
+	qRec  int // annual loss with the recommended set, when simulated
+}
+
+// Options says what a simulation evaluates beside the baseline, each safeguard alone and each named
+// portfolio. The zero value evaluates just those.
+type Options struct {
+	// Recommended, when not nil, is a set of safeguards whose annual loss is simulated beside the
+	// baseline's, on the same events (thinned).
+	Recommended *Set
+	// Sets are further sets of safeguards (scenario indices), evaluated as variants after the named
+	// portfolios, as the budget search's candidates are.
+	Sets [][]int
+	// UnitTables records, for every unit, its ALE(theta) with each subset of its own safeguards
+	// (the budget search's tables; see Result.UnitALE).
+	UnitTables bool
+	// RecordInputs records every uncertain input's draw in each trial (sensitivity): they become
+	// per-trial columns "input:NAME".
+	RecordInputs bool
+	// Hold fixes inputs, named as Result.Inputs names them, at a value; their streams stay unused,
+	// so no other draw changes.
+	Hold []Held
+}
+
+// Set is a named set of safeguards (scenario indices).
+type Set struct {
+	Name    string
+	Members []int
+}
+
+// Held is an input held at a value.
+type Held struct {
+	Input string
+	Value float64
 }
 
 type group struct {
-	id, name string
-	members  []int // plan finding indices
+	id, name     string
+	members      []int // plan finding indices
+	qLoss, qALE  int
 }
 
 // pEst is an estimate compiled for drawing: a constant needs no stream.
@@ -60,7 +91,7 @@ type pEst struct {
 	konst bool
 	v     float64 // the value when konst
 	vr    int     // variable number when not konst
-	in    int     // 1 + the quantity its draws are recorded in (sensitivity), 0 for none
+	in    int     // 1 + the index of the recorded input it is (sensitivity), 0 for none
 }
 
 func (e *pEst) draw(st []stream) float64 {
@@ -108,6 +139,7 @@ type pFinding struct {
 	// lognormal losses are drawn inline (no interface call) from these parameters.
 	lognormal     bool
 	lnMu, lnSigma float64
+	qLoss, qALE   int
 }
 
 type pAsset struct {
@@ -141,21 +173,19 @@ func (p *plan) frequency(f model.Frequency, prefix string) []pEst {
 	return out
 }
 
-// maxPairVariants bounds the variants of a group whose paired differences are tracked (their
+// MaxPairVariants bounds the variants of a group whose paired differences are tracked (their
 // number grows as the square).
-const maxPairVariants = 64
+const MaxPairVariants = 64
 
 // compile builds the plan. With collapse, every estimate takes its point value, event counts take
-// their expectation, and asset caps are off: the engine then computes the 1983 arithmetic. extra
-// lists further sets of safeguards to evaluate (the budget search's candidates); budget lays out the
-// per-unit tables the search needs.
-func compile(s *model.Scenario, collapse bool) *plan {
-	p, _ := compileWith(s, collapse, nil, false, nil, "")
-	return p
-}
-
-func compileWith(s *model.Scenario, collapse bool, extra [][]int, budget bool, rec []int, recName string) (*plan, error) {
-	p := &plan{s: s, collapse: collapse}
+// their expectation, and asset caps are off: the engine then computes the 1983 arithmetic.
+func compile(s *model.Scenario, collapse bool, opts Options) (*plan, error) {
+	p := &plan{s: s, collapse: collapse, qRec: -1}
+	p.qLoss = p.q.add(Quantity{Owner: OwnerTotal, Measure: MeasureLoss, Quantiles: QuantilesTotals, Column: "annual_loss"})
+	p.qALE = p.q.add(Quantity{Owner: OwnerTotal, Measure: MeasureALE, Quantiles: QuantilesTotals, Column: "ale"})
+	if opts.Recommended != nil {
+		p.qRec = p.q.add(Quantity{Owner: OwnerRecommended, Measure: MeasureLoss, Quantiles: QuantilesTotals, Column: "annual_loss_with"})
+	}
 	for _, h := range s.Hazards {
 		key := "hazard/" + h.ID
 		p.hazards = append(p.hazards, pHazard{
@@ -227,72 +257,81 @@ func compileWith(s *model.Scenario, collapse bool, extra [][]int, budget bool, r
 		pf.certain = certain
 		pf.setConstRate()
 	}
-	nf := len(p.findings)
-	p.qFinding = 2
-	p.qSite = p.qFinding + 2*nf
-	p.qClass = p.qSite + 2*len(p.sites)
-	p.nq = p.qClass + 2*len(p.classes)
-	if err := p.compileSafeguards(extra); err != nil {
+	p.layoutGroups()
+	if err := p.compileSafeguards(opts.Sets); err != nil {
 		return nil, err
 	}
-	p.compileRecommended(rec, recName)
-	p.layoutVariants(budget)
+	if opts.Recommended != nil {
+		p.compileRecommended(opts.Recommended.Members, opts.Recommended.Name)
+	}
+	p.layoutVariants(opts.UnitTables)
 	p.layoutPairs()
-	p.sketchedQ = make([]bool, p.nq)
-	for q := 0; q < p.qClass+2*len(p.classes); q++ {
-		p.sketchedQ[q] = true
+	if opts.RecordInputs {
+		p.recordInputs()
 	}
-	for i, f := range p.findings {
-		if f.certain {
-			p.sketchedQ[p.qFinding+2*i+1] = false
+	for _, h := range opts.Hold {
+		if err := p.hold(h.Input, h.Value); err != nil {
+			return nil, err
 		}
-	}
-	// A site's or class's ALE is constant when every member's is.
-	for _, g := range []struct {
-		gs   []group
-		base int
-	}{{p.sites, p.qSite}, {p.classes, p.qClass}} {
-		for k, grp := range g.gs {
-			certain := true
-			for _, i := range grp.members {
-				certain = certain && p.findings[i].certain
-			}
-			if certain {
-				p.sketchedQ[g.base+2*k+1] = false
-			}
-		}
-	}
-	for _, v := range p.variants {
-		p.sketchedQ[v.q+vqSavings] = true
-	}
-	if p.rec != nil {
-		p.sketchedQ[p.qRec] = true
 	}
 	return p, nil
 }
 
-// layoutPairs appends, for each group of variants (safeguards alone; portfolios and sets), the
+// layoutGroups lays out each finding's, site's and class's loss and ALE(theta). A finding's ALE is
+// constant when its frequency is certain and no cap makes it random; a site's or class's when every
+// member's is.
+func (p *plan) layoutGroups() {
+	aleQuantiles := func(certain bool) Quantiles {
+		if certain {
+			return QuantilesConstant
+		}
+		return QuantilesSketch
+	}
+	for i := range p.findings {
+		f := &p.findings[i]
+		f.qLoss = p.q.add(Quantity{Owner: OwnerFinding, Index: i, Measure: MeasureLoss, Quantiles: QuantilesSketch, Column: "loss:" + f.id, Single: true})
+		f.qALE = p.q.add(Quantity{Owner: OwnerFinding, Index: i, Measure: MeasureALE, Quantiles: aleQuantiles(f.certain)})
+	}
+	for _, g := range []struct {
+		gs    []group
+		owner Owner
+	}{{p.sites, OwnerSite}, {p.classes, OwnerClass}} {
+		for k := range g.gs {
+			grp := &g.gs[k]
+			certain := true
+			for _, i := range grp.members {
+				certain = certain && p.findings[i].certain
+			}
+			grp.qLoss = p.q.add(Quantity{Owner: g.owner, Index: k, Measure: MeasureLoss, Quantiles: QuantilesSketch})
+			grp.qALE = p.q.add(Quantity{Owner: g.owner, Index: k, Measure: MeasureALE, Quantiles: aleQuantiles(certain)})
+		}
+	}
+}
+
+// layoutPairs lays out, for each group of variants (safeguards alone; portfolios and sets), the
 // paired difference of savings of every two variants, so that whether a ranking is settled can be
 // read off their confidence intervals.
 func (p *plan) layoutPairs() {
-	p.pairQ = map[[2]int]int{}
 	groups := [][2]int{{0, p.nSafeguardVariants}, {p.nSafeguardVariants, len(p.variants)}}
+	type ab struct{ a, b int }
+	at := map[ab]int{}
 	for _, g := range groups {
-		if g[1]-g[0] > maxPairVariants {
+		if g[1]-g[0] > MaxPairVariants {
+			p.pairsSkipped = true
 			continue
 		}
 		for a := g[0]; a < g[1]; a++ {
 			for b := a + 1; b < g[1]; b++ {
-				p.pairQ[[2]int{a, b}] = p.nq
-				p.nq++
+				at[ab{a, b}] = p.q.add(Quantity{Owner: OwnerPair, Index: a, Other: b, Measure: MeasureDiff})
 			}
 		}
 	}
-	p.pairList = p.pairList[:0]
+	// The trial loop visits them by first variant, then second.
+	p.pairs = p.pairs[:0]
 	for a := range p.variants {
 		for b := a + 1; b < len(p.variants); b++ {
-			if q, ok := p.pairQ[[2]int{a, b}]; ok {
-				p.pairList = append(p.pairList, pairRef{a, b, q})
+			if q, ok := at[ab{a, b}]; ok {
+				p.pairs = append(p.pairs, pairRef{a, b, q})
 			}
 		}
 	}
@@ -330,18 +369,6 @@ func cappedMean(lambda, L, V float64, bernoulli bool) float64 {
 		below = mathext.GammaIncRegComp(m, lambda)
 	}
 	return L*lambda*below + V*(1-mathext.GammaIncRegComp(m+1, lambda))
-}
-
-// sketchMask is sketchedQ, less the totals whose quantiles come from exact per-trial values.
-func (p *plan) sketchMask() []bool {
-	m := append([]bool(nil), p.sketchedQ...)
-	if p.exactTotals {
-		m[0], m[1] = false, false
-		if p.rec != nil {
-			m[p.qRec] = false
-		}
-	}
-	return m
 }
 
 // setConstRate marks a finding whose own AFE is certain (no hazard, Poisson events), so that its

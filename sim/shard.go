@@ -63,43 +63,38 @@ type BlockMoments struct {
 
 const shardFormat = 1
 
-// RunShard simulates the blocks of cfg.Shard and returns their accumulators.
-func RunShard(ctx context.Context, s *model.Scenario, cfg Config, sh Shard) (*ShardResult, error) {
+// RunShard simulates the blocks of shard sh and returns their accumulators. Of the options, only
+// Recommended may be set.
+func RunShard(ctx context.Context, s *model.Scenario, cfg Config, opts Options, sh Shard) (*ShardResult, error) {
 	if sh.N < 1 || sh.K < 1 || sh.K > sh.N {
 		return nil, fmt.Errorf("shard %d/%d: want 1 <= K <= N", sh.K, sh.N)
 	}
-	if cfg.Precision > 0 || cfg.Budget > 0 || cfg.Sink != nil {
+	if cfg.Precision > 0 || len(opts.Sets) > 0 || opts.UnitTables || cfg.Sink != nil {
 		return nil, fmt.Errorf("--precision, --budget and --trials-file cannot be combined with --shard")
+	}
+	if opts.RecordInputs || len(opts.Hold) > 0 {
+		return nil, fmt.Errorf("sensitivity cannot be combined with --shard")
 	}
 	totalBlocks := (cfg.Trials + BlockSize - 1) / BlockSize
 	if int64(sh.N) > totalBlocks {
 		return nil, fmt.Errorf("%d shards for %d blocks of %d trials: use at most %d shards", sh.N, totalBlocks, BlockSize, totalBlocks)
 	}
-	p, err := compileWith(s, cfg.Collapse, nil, false, cfg.Recommended, cfg.RecommendedName)
+	p, err := compile(s, cfg.Collapse, opts)
 	if err != nil {
 		return nil, err
 	}
 	from, to := sh.Blocks(totalBlocks)
 	lo, hi := from*BlockSize, min(to*BlockSize, cfg.Trials)
 	exact := cfg.Trials <= cfg.ExactLimit
-	p.exactTotals = exact
-	res := newResults(p, 0)
-	if exact {
-		// Indices are global trial numbers; store this shard's range only.
-		res.lossVals = make([]float64, hi-lo)
-		res.aleVals = make([]float64, hi-lo)
-		if p.rec != nil {
-			res.recVals = make([]float64, hi-lo)
-			res.qRec = p.qRec
-		}
-		res.offset = lo
-	}
+	// Indices are global trial numbers; store this shard's range only.
+	res := newResults(p, exact, hi-lo)
+	res.offset = lo
 	workers := make([]*worker, cfg.Workers)
 	for i := range workers {
-		workers[i] = newWorker(p, cfg.Seed)
+		workers[i] = newWorker(p, cfg.Seed, exact)
 	}
 	res.keepBlocks = true
-	if err := runBlocks(ctx, p, cfg, workers, res, from, to); err != nil {
+	if err := runBlocks(ctx, cfg, workers, res, from, to); err != nil {
 		return nil, err
 	}
 	for _, w := range workers {
@@ -107,10 +102,18 @@ func RunShard(ctx context.Context, s *model.Scenario, cfg Config, sh Shard) (*Sh
 	}
 	out := &ShardResult{
 		Format: shardFormat, Version: cfg.Version, ScenarioSHA: s.SHA256, ScenarioFile: s.File, Seed: cfg.Seed, Trials: cfg.Trials,
-		Shard: sh, FromBlock: from, ToBlock: to, Recommended: cfg.Recommended, RecName: cfg.RecommendedName,
-		Collapse: cfg.Collapse, ExactLimit: cfg.ExactLimit, NQ: p.nq, Blocks: res.kept,
-		LossVals: res.lossVals, ALEVals: res.aleVals, RecVals: res.recVals, Clamped: res.clamped,
-		TrialsInPart: hi - lo,
+		Shard: sh, FromBlock: from, ToBlock: to,
+		Collapse: cfg.Collapse, ExactLimit: cfg.ExactLimit, NQ: len(p.q), Blocks: res.kept,
+		Clamped: res.clamped, TrialsInPart: hi - lo,
+	}
+	if opts.Recommended != nil {
+		out.Recommended, out.RecName = opts.Recommended.Members, opts.Recommended.Name
+	}
+	if exact {
+		out.LossVals, out.ALEVals = res.vals[0], res.vals[1]
+		if p.rec != nil {
+			out.RecVals = res.vals[2]
+		}
 	}
 	for _, sk := range res.sk.sk {
 		var b []byte
@@ -128,27 +131,29 @@ func RunShard(ctx context.Context, s *model.Scenario, cfg Config, sh Shard) (*Sh
 	return out, nil
 }
 
-// Merge combines shard results into the summary a single run would give. It refuses shards of
+// Merge combines shard results into the result a single run would give. It refuses shards of
 // another scenario, seed, trial count, version or layout, and reports missing or duplicate shards.
-func Merge(s *model.Scenario, cfg Config, shards []*ShardResult) (*Summary, error) {
+// It returns the configuration the shards were run with and the scenario as they named it (its
+// file, for warnings), which the summary records.
+func Merge(s *model.Scenario, cfg Config, shards []*ShardResult) (*Result, Config, *model.Scenario, error) {
 	if len(shards) == 0 {
-		return nil, fmt.Errorf("no shard results to merge")
+		return nil, cfg, s, fmt.Errorf("no shard results to merge")
 	}
 	ref := shards[0]
 	for _, r := range shards {
 		switch {
 		case r.Format != shardFormat:
-			return nil, fmt.Errorf("shard %d/%d has format %d, want %d", r.Shard.K, r.Shard.N, r.Format, shardFormat)
+			return nil, cfg, s, fmt.Errorf("shard %d/%d has format %d, want %d", r.Shard.K, r.Shard.N, r.Format, shardFormat)
 		case r.ScenarioSHA != s.SHA256:
-			return nil, fmt.Errorf("shard %d/%d is of another scenario (sha256 %.12s, want %.12s)", r.Shard.K, r.Shard.N, r.ScenarioSHA, s.SHA256)
+			return nil, cfg, s, fmt.Errorf("shard %d/%d is of another scenario (sha256 %.12s, want %.12s)", r.Shard.K, r.Shard.N, r.ScenarioSHA, s.SHA256)
 		case r.Seed != ref.Seed || r.Trials != ref.Trials || r.Shard.N != ref.Shard.N:
-			return nil, fmt.Errorf("shard %d/%d (seed %d, %d trials, %d shards) does not match shard %d/%d (seed %d, %d trials, %d shards)",
+			return nil, cfg, s, fmt.Errorf("shard %d/%d (seed %d, %d trials, %d shards) does not match shard %d/%d (seed %d, %d trials, %d shards)",
 				r.Shard.K, r.Shard.N, r.Seed, r.Trials, r.Shard.N, ref.Shard.K, ref.Shard.N, ref.Seed, ref.Trials, ref.Shard.N)
 		case r.Version != ref.Version:
-			return nil, fmt.Errorf("shard %d/%d was made by alesim %s, shard %d/%d by %s: results of different versions are not merged",
+			return nil, cfg, s, fmt.Errorf("shard %d/%d was made by alesim %s, shard %d/%d by %s: results of different versions are not merged",
 				r.Shard.K, r.Shard.N, r.Version, ref.Shard.K, ref.Shard.N, ref.Version)
 		case r.Collapse != ref.Collapse || r.ExactLimit != ref.ExactLimit || r.RecName != ref.RecName || fmt.Sprint(r.Recommended) != fmt.Sprint(ref.Recommended):
-			return nil, fmt.Errorf("shard %d/%d was run with other options than shard %d/%d", r.Shard.K, r.Shard.N, ref.Shard.K, ref.Shard.N)
+			return nil, cfg, s, fmt.Errorf("shard %d/%d was run with other options than shard %d/%d", r.Shard.K, r.Shard.N, ref.Shard.K, ref.Shard.N)
 		}
 	}
 	sorted := append([]*ShardResult(nil), shards...)
@@ -167,35 +172,30 @@ func Merge(s *model.Scenario, cfg Config, shards []*ShardResult) (*Summary, erro
 		}
 	}
 	if len(dup) > 0 || len(missing) > 0 {
-		return nil, fmt.Errorf("shards of %d: duplicate %v, missing %v", ref.Shard.N, dup, missing)
+		return nil, cfg, s, fmt.Errorf("shards of %d: duplicate %v, missing %v", ref.Shard.N, dup, missing)
 	}
 	cfg.Seed, cfg.Trials, cfg.Version = ref.Seed, ref.Trials, ref.Version
 	named := *s // warnings name the file the shards' runs named, as a single run would
 	named.File = ref.ScenarioFile
 	s = &named
-	cfg.Recommended, cfg.RecommendedName, cfg.Collapse, cfg.ExactLimit = ref.Recommended, ref.RecName, ref.Collapse, ref.ExactLimit
-	p, err := compileWith(s, cfg.Collapse, nil, false, cfg.Recommended, cfg.RecommendedName)
-	if err != nil {
-		return nil, err
+	cfg.Collapse, cfg.ExactLimit = ref.Collapse, ref.ExactLimit
+	var opts Options
+	if ref.Recommended != nil {
+		opts.Recommended = &Set{Name: ref.RecName, Members: ref.Recommended}
 	}
-	if p.nq != ref.NQ {
-		return nil, fmt.Errorf("shards hold %d quantities, the scenario compiles to %d", ref.NQ, p.nq)
+	p, err := compile(s, cfg.Collapse, opts)
+	if err != nil {
+		return nil, cfg, s, err
+	}
+	if len(p.q) != ref.NQ {
+		return nil, cfg, s, fmt.Errorf("shards hold %d quantities, the scenario compiles to %d", ref.NQ, len(p.q))
 	}
 	exact := cfg.Trials <= cfg.ExactLimit
-	p.exactTotals = exact
-	res := newResults(p, 0)
-	if exact {
-		res.lossVals = make([]float64, 0, cfg.Trials)
-		res.aleVals = make([]float64, 0, cfg.Trials)
-		if p.rec != nil {
-			res.recVals = make([]float64, 0, cfg.Trials)
-			res.qRec = p.qRec
-		}
-	}
+	res := newResults(p, exact, 0)
 	next := int64(0)
 	for _, r := range sorted {
 		if r.FromBlock != next {
-			return nil, fmt.Errorf("shard %d/%d starts at block %d, want %d", r.Shard.K, r.Shard.N, r.FromBlock, next)
+			return nil, cfg, s, fmt.Errorf("shard %d/%d starts at block %d, want %d", r.Shard.K, r.Shard.N, r.FromBlock, next)
 		}
 		next = r.ToBlock
 		for i := range r.Blocks {
@@ -204,10 +204,10 @@ func Merge(s *model.Scenario, cfg Config, shards []*ShardResult) (*Summary, erro
 			res.total.merge(&m)
 		}
 		if exact {
-			res.lossVals = append(res.lossVals, r.LossVals...)
-			res.aleVals = append(res.aleVals, r.ALEVals...)
+			res.vals[0] = append(res.vals[0], r.LossVals...)
+			res.vals[1] = append(res.vals[1], r.ALEVals...)
 			if p.rec != nil {
-				res.recVals = append(res.recVals, r.RecVals...)
+				res.vals[2] = append(res.vals[2], r.RecVals...)
 			}
 		}
 		for q, b := range r.Sketches {
@@ -215,26 +215,26 @@ func Merge(s *model.Scenario, cfg Config, shards []*ShardResult) (*Summary, erro
 				continue
 			}
 			if res.sk.sk[q] == nil {
-				return nil, fmt.Errorf("shard %d/%d has a sketch for quantity %d the plan does not", r.Shard.K, r.Shard.N, q)
+				return nil, cfg, s, fmt.Errorf("shard %d/%d has a sketch for quantity %d the plan does not", r.Shard.K, r.Shard.N, q)
 			}
 			if err := res.sk.sk[q].DecodeAndMergeWith(b); err != nil {
-				return nil, fmt.Errorf("shard %d/%d: %w", r.Shard.K, r.Shard.N, err)
+				return nil, cfg, s, fmt.Errorf("shard %d/%d: %w", r.Shard.K, r.Shard.N, err)
 			}
 			res.sk.min[q] = minF(res.sk.min[q], r.SketchMin[q])
 			res.sk.max[q] = maxF(res.sk.max[q], r.SketchMax[q])
 		}
 		for v, b := range r.Ratios {
 			if err := res.ratio[v].s.DecodeAndMergeWith(b); err != nil {
-				return nil, fmt.Errorf("shard %d/%d: %w", r.Shard.K, r.Shard.N, err)
+				return nil, cfg, s, fmt.Errorf("shard %d/%d: %w", r.Shard.K, r.Shard.N, err)
 			}
 		}
 		res.clamped += r.Clamped
 	}
 	totalBlocks := (cfg.Trials + BlockSize - 1) / BlockSize
 	if next != totalBlocks {
-		return nil, fmt.Errorf("shards cover blocks 0 to %d, want %d", next, totalBlocks)
+		return nil, cfg, s, fmt.Errorf("shards cover blocks 0 to %d, want %d", next, totalBlocks)
 	}
-	return res.summary(p, cfg, cfg.Trials), nil
+	return &Result{p: p, r: res, trials: cfg.Trials}, cfg, s, nil
 }
 
 func minF(a, b float64) float64 {

@@ -34,31 +34,6 @@ func newBlock(index, first int64, n, ncol int) *Block {
 	return b
 }
 
-// Per-trial column names, stable and documented: annual_loss, ale, annual_loss_with (when a
-// recommended set is simulated), then "loss:" + finding id for every quantified finding and
-// "savings:" + id for every safeguard and named portfolio, in scenario order.
-func (p *plan) trialColumns() ([]string, []int) {
-	names := []string{"annual_loss", "ale"}
-	qs := []int{0, 1}
-	if p.rec != nil {
-		names = append(names, "annual_loss_with")
-		qs = append(qs, p.qRec)
-	}
-	for i, f := range p.findings {
-		names = append(names, "loss:"+f.id)
-		qs = append(qs, p.qFinding+2*i)
-	}
-	for vi := 0; vi < p.nSafeguardVariants+len(p.s.Portfolios) && vi < len(p.variants); vi++ {
-		names = append(names, "savings:"+p.variants[vi].id)
-		qs = append(qs, p.variants[vi].q+vqSavings)
-	}
-	for i, n := range p.inputNames {
-		names = append(names, "input:"+n)
-		qs = append(qs, p.qInput+i)
-	}
-	return names, qs
-}
-
 // pRec is the recommended set of safeguards whose annual loss is simulated beside the baseline's.
 type pRec struct {
 	name    string
@@ -67,7 +42,8 @@ type pRec struct {
 }
 
 // compileRecommended marks the findings the set acts on so that their events are kept (with a
-// thinning uniform each) and lays out the quantity holding the year's loss with the set in place.
+// thinning uniform each); the quantity holding the year's loss with the set in place (qRec) is laid
+// out with the totals.
 func (p *plan) compileRecommended(members []int, name string) {
 	if members == nil {
 		return
@@ -84,8 +60,6 @@ func (p *plan) compileRecommended(members []int, name string) {
 		}
 	}
 	p.rec = r
-	p.qRec = p.nq
-	p.nq++
 }
 
 // recommendedLoss is this year's loss with the recommended safeguards in place, on the same events:

@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/DataDog/sketches-go/ddsketch"
 	"github.com/DataDog/sketches-go/ddsketch/mapping"
@@ -34,6 +35,7 @@ func (m *moments) add(q []float64) {
 		s1[i] += d
 		s2[i] += d * d
 	}
+	// q[0] and q[1] are the total loss and ALE (the first entries of every layout).
 	if math.IsInf(q[0], 0) || math.IsNaN(q[0]) || math.IsInf(q[1], 0) || math.IsNaN(q[1]) {
 		m.overflowed = true
 	}
@@ -84,11 +86,11 @@ func (r *running) sd(i int) float64 {
 	return math.Sqrt(r.m2[i] / (r.n - 1))
 }
 
-// z975 is the standard normal quantile at 0.975: a 95% interval is mean +/- z975 standard errors.
-const z975 = 1.959963984540054
+// Z975 is the standard normal quantile at 0.975: a 95% interval is mean +/- Z975 standard errors.
+const Z975 = 1.959963984540054
 
 func (r *running) ci95(i int) [2]float64 {
-	h := z975 * r.sd(i) / math.Sqrt(r.n)
+	h := Z975 * r.sd(i) / math.Sqrt(r.n)
 	return [2]float64{r.mean[i] - h, r.mean[i] + h}
 }
 
@@ -154,29 +156,31 @@ func (s *sketches) flushZeros() {
 // results gathers everything a run reports: merged moments, exact per-trial totals (when they fit)
 // and merged sketches.
 type results struct {
-	total    running
-	lossVals []float64 // total annual loss per trial, by trial index; nil when not exact
-	aleVals  []float64 // total ALE(theta) per trial
-	recVals  []float64 // annual loss with the recommended safeguards, when simulated
-	sorted   []exactQ  // sorted copies of the above, made once for the summary
-	offset   int64     // trial index of lossVals[0] (a shard's first trial)
-	clamped  int64
+	total running
+	// exactQs are the quantities whose every trial is kept (layout.exactTotalQs) when the totals
+	// are exact, and vals their values by trial index (nil when not exact); sorted holds sorted
+	// copies, made once for the summary.
+	exactQs []int
+	vals    [][]float64
+	sorted  []exactQ
+	offset  int64 // trial index of vals[k][0] (a shard's first trial)
+	clamped int64
 	// keepBlocks keeps each block's moments, in block order, for a shard's exact merge.
 	keepBlocks bool
 	kept       []BlockMoments
-	qRec       int
 	sk         sketches
 	ratio      []ratioSketch
 }
 
-func newResults(p *plan, exactTrials int64) *results {
-	r := &results{total: newRunning(p.nq), sk: newSketches(p.sketchMask()), ratio: newRatioSketches(len(p.variants))}
-	if exactTrials > 0 {
-		r.lossVals = make([]float64, exactTrials)
-		r.aleVals = make([]float64, exactTrials)
-		if p.rec != nil {
-			r.recVals = make([]float64, exactTrials)
-			r.qRec = p.qRec
+// newResults makes the accumulators of a run; with exact totals, n trials' values are kept (n may
+// be 0 to append them later, as a merge does).
+func newResults(p *plan, exact bool, n int64) *results {
+	r := &results{total: newRunning(len(p.q)), sk: newSketches(p.q.sketchMask(exact)), ratio: newRatioSketches(len(p.variants))}
+	if exact {
+		r.exactQs = p.q.exactTotalQs()
+		r.vals = make([][]float64, len(r.exactQs))
+		for k := range r.vals {
+			r.vals[k] = make([]float64, n)
 		}
 	}
 	return r
@@ -184,12 +188,10 @@ func newResults(p *plan, exactTrials int64) *results {
 
 // record stores a trial's totals; distinct trials write distinct indices, so workers need no lock.
 func (r *results) record(t int64, q []float64) {
-	if r.lossVals != nil {
+	if r.vals != nil {
 		t -= r.offset
-		r.lossVals[t] = q[0]
-		r.aleVals[t] = q[1]
-		if r.recVals != nil {
-			r.recVals[t] = q[r.qRec]
+		for k, qi := range r.exactQs {
+			r.vals[k][t] = q[qi]
 		}
 	}
 }
@@ -211,6 +213,20 @@ func (r *results) mergeSketches(w *worker) {
 	w.clamped = 0
 }
 
+// sortExact sorts copies of the exact per-trial totals, concurrently, once.
+func (r *results) sortExact() {
+	r.sorted = make([]exactQ, len(r.vals))
+	var wg sync.WaitGroup
+	for i, v := range r.vals {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.sorted[i] = newExactQ(v)
+		}()
+	}
+	wg.Wait()
+}
+
 // meetsPrecision reports whether the 95% CI half-width of the mean annual loss is within rel x mean.
 func (r *results) meetsPrecision(rel float64) bool {
 	ci := r.total.ci95(0)
@@ -218,13 +234,13 @@ func (r *results) meetsPrecision(rel float64) bool {
 	return r.total.n >= 2 && half <= rel*math.Abs(r.total.mean[0])
 }
 
-// quantiler answers distribution questions about one quantity across trials.
-type quantiler interface {
-	quantile(p float64) float64
-	exceed(x float64) float64 // P(X > x)
-	tailMean(p float64) float64
-	minPositive() float64
-	max() float64
+// Quantiler answers distribution questions about one quantity across trials.
+type Quantiler interface {
+	Quantile(p float64) float64 // the p-quantile
+	Exceed(x float64) float64   // P(X > x)
+	TailMean(p float64) float64 // the expected shortfall at level p
+	MinPositive() float64       // the smallest positive value (0 when none)
+	Max() float64               // the largest value
 }
 
 // exactQ holds every trial's value, sorted.
@@ -232,7 +248,7 @@ type exactQ struct{ v []float64 }
 
 // quantile interpolates linearly between order statistics (Hyndman and Fan type 7, numpy's
 // default): h = (n-1)p, Q = v[floor h] + (h - floor h)(v[floor h + 1] - v[floor h]).
-func (e exactQ) quantile(p float64) float64 {
+func (e exactQ) Quantile(p float64) float64 {
 	n := len(e.v)
 	if n == 0 {
 		return math.NaN()
@@ -245,7 +261,7 @@ func (e exactQ) quantile(p float64) float64 {
 	return e.v[lo] + (h-float64(lo))*(e.v[lo+1]-e.v[lo])
 }
 
-func (e exactQ) exceed(x float64) float64 {
+func (e exactQ) Exceed(x float64) float64 {
 	i := sort.Search(len(e.v), func(i int) bool { return e.v[i] > x })
 	return float64(len(e.v)-i) / float64(len(e.v))
 }
@@ -254,7 +270,7 @@ func (e exactQ) exceed(x float64) float64 {
 // boundary trial counted fractionally (Acerbi and Tasche 2002). With k = ceil(n p),
 // ES = (sum of x(i) for i > k + (k - n p) x(k)) / (n (1 - p)), order statistics 1-based. Unlike
 // "the mean of values at or above VaR", it stays right when losses have atoms (many zero years).
-func (e exactQ) tailMean(p float64) float64 {
+func (e exactQ) TailMean(p float64) float64 {
 	n := float64(len(e.v))
 	tail := n * (1 - p)
 	if tail <= 0 {
@@ -271,7 +287,7 @@ func (e exactQ) tailMean(p float64) float64 {
 	return sum / tail
 }
 
-func (e exactQ) minPositive() float64 {
+func (e exactQ) MinPositive() float64 {
 	i := sort.Search(len(e.v), func(i int) bool { return e.v[i] > 0 })
 	if i == len(e.v) {
 		return 0
@@ -279,7 +295,7 @@ func (e exactQ) minPositive() float64 {
 	return e.v[i]
 }
 
-func (e exactQ) max() float64 { return e.v[len(e.v)-1] }
+func (e exactQ) Max() float64 { return e.v[len(e.v)-1] }
 
 func newExactQ(v []float64) exactQ {
 	s := slices.Clone(v)
@@ -293,7 +309,7 @@ type sketchQ struct {
 	lo, hi float64 // exact minimum and maximum
 }
 
-func (k sketchQ) quantile(p float64) float64 {
+func (k sketchQ) Quantile(p float64) float64 {
 	if k.lo == k.hi {
 		return k.lo
 	}
@@ -304,7 +320,7 @@ func (k sketchQ) quantile(p float64) float64 {
 	return math.Min(math.Max(v, k.lo), k.hi)
 }
 
-func (k sketchQ) exceed(x float64) float64 {
+func (k sketchQ) Exceed(x float64) float64 {
 	above := 0.0
 	k.s.ForEach(func(v, c float64) bool {
 		if v > x {
@@ -317,7 +333,7 @@ func (k sketchQ) exceed(x float64) float64 {
 
 // tailMean walks the sketch's bins from the largest down until n(1-p) trials are taken, the last
 // bin fractionally, as exactQ.tailMean does with order statistics.
-func (k sketchQ) tailMean(p float64) float64 {
+func (k sketchQ) TailMean(p float64) float64 {
 	type bin struct{ v, c float64 }
 	var bins []bin
 	k.s.ForEach(func(v, c float64) bool {
@@ -341,7 +357,7 @@ func (k sketchQ) tailMean(p float64) float64 {
 	return sum / tail
 }
 
-func (k sketchQ) minPositive() float64 {
+func (k sketchQ) MinPositive() float64 {
 	m := math.Inf(1)
 	k.s.ForEach(func(v, c float64) bool {
 		if v > 0 && v < m {
@@ -355,31 +371,31 @@ func (k sketchQ) minPositive() float64 {
 	return m
 }
 
-func (k sketchQ) max() float64 { return k.hi }
+func (k sketchQ) Max() float64 { return k.hi }
 
 // constQ is a quantity with the same value in every trial.
 type constQ struct{ v float64 }
 
-func (c constQ) quantile(float64) float64 { return c.v }
-func (c constQ) exceed(x float64) float64 {
+func (c constQ) Quantile(float64) float64 { return c.v }
+func (c constQ) Exceed(x float64) float64 {
 	if c.v > x {
 		return 1
 	}
 	return 0
 }
-func (c constQ) tailMean(float64) float64 { return c.v }
-func (c constQ) minPositive() float64 {
+func (c constQ) TailMean(float64) float64 { return c.v }
+func (c constQ) MinPositive() float64 {
 	if c.v > 0 {
 		return c.v
 	}
 	return 0
 }
-func (c constQ) max() float64 { return c.v }
+func (c constQ) Max() float64 { return c.v }
 
 var (
-	_ quantiler = exactQ{}
-	_ quantiler = sketchQ{}
-	_ quantiler = constQ{}
+	_ Quantiler = exactQ{}
+	_ Quantiler = sketchQ{}
+	_ Quantiler = constQ{}
 )
 
 // ratioSketch holds the cost to savings ratio of the trials in which a variant pays (savings > 0);
@@ -398,8 +414,8 @@ func newRatioSketches(n int) []ratioSketch {
 func (w *worker) addRatios() {
 	for vi := range w.p.variants {
 		v := &w.p.variants[vi]
-		if sav := w.q[v.q+vqSavings]; sav > 0 {
-			_ = w.ratio[vi].s.Add(w.q[v.q+vqCost] / sav)
+		if sav := w.q[v.qSavings]; sav > 0 {
+			_ = w.ratio[vi].s.Add(w.q[v.qCost] / sav)
 		}
 	}
 }

@@ -42,6 +42,9 @@ type pUnit struct {
 	sgs      []int // plan safeguard indices acting on a member, by bit
 	// eff[b][m] is the index, in safeguard sgs[b]'s effects, of its effect on member m, or -1.
 	eff [][]int
+	// qTable is the first of the unit's 2^len(sgs) table quantities (Options.UnitTables), -1 when
+	// not laid out; quantity qTable+mask is its ALE with the safeguards of mask.
+	qTable int
 }
 
 type pVariant struct {
@@ -49,23 +52,14 @@ type pVariant struct {
 	title   string
 	members []int // plan safeguard indices
 	units   []unitMask
-	q       int // first of the variant's quantities
+	// the variant's quantities: savings, horizon reduction, cost, pays (0 or 1), total ALE with it
+	qSavings, qReduction, qCost, qPays, qALEWith int
 }
 
 type unitMask struct {
 	unit int
 	mask uint32
 }
-
-// Quantities per variant, from v.q: savings, reduction, cost, pays (0 or 1), total ALE with.
-const (
-	vqSavings = iota
-	vqReduction
-	vqCost
-	vqPays
-	vqALEWith
-	vqCount
-)
 
 // maxUnitSafeguards bounds the safeguards acting on one unit (2^n subset masks).
 const maxUnitSafeguards = 24
@@ -162,6 +156,7 @@ func (p *plan) compileSafeguards(extra [][]int) error {
 	for _, pf := range s.Portfolios {
 		addVariant(pf.ID, pf.Title, append([]int(nil), pf.Safeguards...))
 	}
+	p.nPortfolioVariants = len(s.Portfolios)
 	for i, members := range extra {
 		addVariant(fmt.Sprintf("budget-set-%d", i+1), "", append([]int(nil), members...))
 	}
@@ -169,9 +164,12 @@ func (p *plan) compileSafeguards(extra [][]int) error {
 }
 
 // maskOf is the bitmask of the unit's own safeguards that are in a set (in[k] for safeguard k).
-func (u *pUnit) maskOf(in []bool) uint32 {
+func (u *pUnit) maskOf(in []bool) uint32 { return maskOf(u.sgs, in) }
+
+// maskOf is the bitmask over sgs (bit b: safeguard sgs[b]) of the safeguards in a set.
+func maskOf(sgs []int, in []bool) uint32 {
 	var mask uint32
-	for b, k := range u.sgs {
+	for b, k := range sgs {
 		if in[k] {
 			mask |= 1 << b
 		}
@@ -179,19 +177,37 @@ func (u *pUnit) maskOf(in []bool) uint32 {
 	return mask
 }
 
-// layoutVariants appends the variants' quantities (and, for the budget search, each unit's table of
-// ALE by subset mask) to the quantity vector.
-func (p *plan) layoutVariants(budget bool) {
+// layoutVariants lays out the variants' quantities and, with unit tables, each unit's ALE(theta)
+// with every subset of its safeguards (mask 0: none).
+func (p *plan) layoutVariants(unitTables bool) {
 	for i := range p.variants {
-		p.variants[i].q = p.nq
-		p.nq += vqCount
+		v := &p.variants[i]
+		add := func(m Measure, qs Quantiles, col string) int {
+			return p.q.add(Quantity{Owner: OwnerVariant, Index: i, Measure: m, Quantiles: qs, Column: col, Single: col != ""})
+		}
+		col := ""
+		if i < p.nSafeguardVariants+p.nPortfolioVariants {
+			col = "savings:" + v.id // extra sets are not exported
+		}
+		v.qSavings = add(MeasureSavings, QuantilesSketch, col)
+		v.qReduction = add(MeasureReduction, QuantilesNone, "")
+		v.qCost = add(MeasureCost, QuantilesNone, "")
+		v.qPays = add(MeasurePays, QuantilesNone, "")
+		v.qALEWith = add(MeasureALEWith, QuantilesNone, "")
 	}
-	if budget {
-		p.unitTableQ = make([]int, len(p.units))
-		for ui, u := range p.units {
-			p.unitTableQ[ui] = p.nq
-			if len(u.sgs) > 0 {
-				p.nq += 1 << len(u.sgs)
+	p.unitTables = unitTables
+	if unitTables {
+		for ui := range p.units {
+			u := &p.units[ui]
+			u.qTable = -1
+			if len(u.sgs) == 0 {
+				continue
+			}
+			for mask := 0; mask < 1<<len(u.sgs); mask++ {
+				q := p.q.add(Quantity{Owner: OwnerUnit, Index: ui, Other: mask, Measure: MeasureUnitALE})
+				if mask == 0 {
+					u.qTable = q
+				}
 			}
 		}
 	}
@@ -299,23 +315,23 @@ func (w *worker) variants(totalALE float64) {
 		}
 		cost := one + A*ann
 		sav := A*red - cost
-		q[v.q+vqSavings] = sav
-		q[v.q+vqReduction] = A * red
-		q[v.q+vqCost] = cost
+		q[v.qSavings] = sav
+		q[v.qReduction] = A * red
+		q[v.qCost] = cost
 		if sav > 0 {
-			q[v.q+vqPays] = 1
+			q[v.qPays] = 1
 		} else {
-			q[v.q+vqPays] = 0
+			q[v.qPays] = 0
 		}
-		q[v.q+vqALEWith] = totalALE - red
+		q[v.qALEWith] = totalALE - red
 	}
-	if p.unitTableQ != nil {
+	if p.unitTables {
 		for ui := range p.units {
 			u := &p.units[ui]
 			if len(u.sgs) == 0 {
 				continue
 			}
-			base := p.unitTableQ[ui]
+			base := u.qTable
 			q[base] = w.unitBaseVal[ui]
 			for mask := uint32(1); mask < 1<<len(u.sgs); mask++ {
 				q[base+int(mask)] = w.unitWith(u, mask)

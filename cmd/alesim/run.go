@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/alesim/alesim/analysis"
 	"io"
 	"os"
 	"os/signal"
@@ -79,9 +80,9 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	}
 	cfg := def
 	cfg.Trials, cfg.Seed, cfg.Workers, cfg.Precision, cfg.Collapse = o.trials, o.seed, o.workers, o.precision, o.collapse
-	cfg.Budget = o.budget
 	cfg.Version = Version
-	if err := recommended(s, o.portfolio, &cfg); err != nil {
+	ao := analysis.Options{Budget: o.budget}
+	if err := recommended(s, o.portfolio, &ao); err != nil {
 		return err
 	}
 	if o.shard != "" {
@@ -89,7 +90,7 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 		if err != nil {
 			return usagef("run: %v", err)
 		}
-		est, err := sim.EstimateMemory(s, cfg, &sh)
+		est, err := sim.EstimateMemory(s, cfg, sim.Options{Recommended: ao.Recommended}, &sh)
 		if err != nil {
 			return err
 		}
@@ -104,9 +105,9 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 		}
 		ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 		defer stop()
-		return runShard(ctx, stderr, s, path, cfg, sh, o.out, o.force)
+		return runShard(ctx, stderr, s, path, cfg, ao.Recommended, sh, o.out, o.force)
 	}
-	est, err := sim.EstimateMemory(s, cfg, nil)
+	est, err := sim.EstimateMemory(s, cfg, sim.Options{Recommended: ao.Recommended, UnitTables: ao.Budget > 0}, nil)
 	if err != nil {
 		return err
 	}
@@ -133,12 +134,12 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
 	total := cfg.Trials
-	if cfg.Budget > 0 {
+	if ao.Budget > 0 {
 		total *= 2 // the budget search takes two passes
 	}
 	prog := startProgress(stderr, total, o.quiet)
 	cfg.Progress = &prog.counter
-	sum, err := sim.Run(ctx, s, cfg)
+	sum, err := analysis.Run(ctx, s, cfg, ao)
 	prog.finish()
 	if err != nil {
 		if sink != nil {
@@ -152,7 +153,7 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	if o.sens != "" {
 		scfg := cfg
 		scfg.Trials, scfg.Progress, scfg.Sink = min(cfg.Trials, 50000), nil, nil
-		if sum.Sensitivity, err = sim.Sensitivity(ctx, s, scfg, o.sens); err != nil {
+		if sum.Sensitivity, err = analysis.Sensitivity(ctx, s, scfg, o.sens); err != nil {
 			return usagef("run: --sensitivity: %v", err)
 		}
 	}
@@ -186,7 +187,7 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 
 // recommended sets the run's recommended set: the named portfolio, else the scenario's first
 // portfolio, else every safeguard not marked alternative.
-func recommended(s *model.Scenario, name string, cfg *sim.Config) error {
+func recommended(s *model.Scenario, name string, ao *analysis.Options) error {
 	if name == "" && len(s.Portfolios) > 0 {
 		name = s.Portfolios[0].ID
 	}
@@ -200,12 +201,12 @@ func recommended(s *model.Scenario, name string, cfg *sim.Config) error {
 	if name == "" {
 		name = "all recommended safeguards"
 	}
-	cfg.Recommended, cfg.RecommendedName = sel, name
+	ao.Recommended = &sim.Set{Name: name, Members: sel}
 	return nil
 }
 
 // writeResults writes every file of a run's output directory into the staging area.
-func writeResults(stage *output.Staging, sum *sim.Summary) error {
+func writeResults(stage *output.Staging, sum *analysis.Summary) error {
 	if err := stage.WriteFile("summary.json", func(w io.Writer) error { return output.WriteJSON(w, sum) }); err != nil {
 		return err
 	}
@@ -223,7 +224,7 @@ func writeResults(stage *output.Staging, sum *sim.Summary) error {
 	return stage.WriteFile("report.html", func(w io.Writer) error { return output.WriteHTML(w, sum, charts) })
 }
 
-func writeRunTable(w io.Writer, s *sim.Summary) error {
+func writeRunTable(w io.Writer, s *analysis.Summary) error {
 	m2 := func(x float64) string { return human.Money(x, 2) }
 	m3 := func(x float64) string { return human.Money(x, 3) }
 	ci := func(c [2]float64) string { return "[" + m3(c[0]) + ", " + m3(c[1]) + "]" }
@@ -264,7 +265,7 @@ func writeRunTable(w io.Writer, s *sim.Summary) error {
 	tw.Flush()
 	for _, g := range []struct {
 		title string
-		rows  []sim.GroupStats
+		rows  []analysis.GroupStats
 	}{{"site", s.Sites}, {"threat class", s.Classes}} {
 		if len(g.rows) == 0 {
 			continue
@@ -290,7 +291,7 @@ func writeRunTable(w io.Writer, s *sim.Summary) error {
 // writeSafeguardTable lays out the 1983 summary table's columns (reduction, cost, savings, cost to
 // savings ratio over the horizon) with the point figure, the simulated mean, its interval and the
 // probability of paying off beside each, ranked by mean savings.
-func writeSafeguardTable(w io.Writer, s *sim.Summary) {
+func writeSafeguardTable(w io.Writer, s *analysis.Summary) {
 	m2 := func(x float64) string { return human.Money(x, 2) }
 	ratio := func(r *float64) string {
 		if r == nil {
@@ -298,14 +299,14 @@ func writeSafeguardTable(w io.Writer, s *sim.Summary) {
 		}
 		return human.Sig(*r, 2)
 	}
-	sorted := func(rows []sim.SafeguardStats) []sim.SafeguardStats {
-		out := append([]sim.SafeguardStats(nil), rows...)
+	sorted := func(rows []analysis.SafeguardStats) []analysis.SafeguardStats {
+		out := append([]analysis.SafeguardStats(nil), rows...)
 		sort.SliceStable(out, func(i, j int) bool { return out[i].Rank < out[j].Rank })
 		return out
 	}
 	groups := []struct {
 		title string
-		rows  []sim.SafeguardStats
+		rows  []analysis.SafeguardStats
 	}{{"Safeguards", s.Safeguards}, {"Portfolios", s.Portfolios}}
 	for _, g := range groups {
 		if len(g.rows) == 0 {
@@ -338,7 +339,7 @@ func writeSafeguardTable(w io.Writer, s *sim.Summary) {
 	if b := s.Budget; b != nil {
 		fmt.Fprintf(w, "\nBest set within a budget of %s (expected one-time + %s x annual cost; %s search over %d candidates):\n",
 			m2(b.Amount), human.Sig(s.Scenario.AnnuityFactor, 3), b.Method, b.Candidates)
-		sets := append([]sim.BudgetSet{b.Best}, b.RunnersUp...)
+		sets := append([]analysis.BudgetSet{b.Best}, b.RunnersUp...)
 		for i, set := range sets {
 			label := "best"
 			if i > 0 {

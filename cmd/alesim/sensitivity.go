@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/alesim/alesim/analysis"
 	"io"
 	"os"
 	"os/signal"
@@ -55,7 +56,7 @@ func runSensitivity(ctx context.Context, stdout, stderr io.Writer, args []string
 	cfg.Trials, cfg.Seed, cfg.Workers, cfg.Version = trials, seed, workers, Version
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
-	r, err := sim.Sensitivity(ctx, s, cfg, target)
+	r, err := analysis.Sensitivity(ctx, s, cfg, target)
 	if err != nil {
 		return usagef("sensitivity: %v", err)
 	}
@@ -81,7 +82,7 @@ func runSensitivity(ctx context.Context, stdout, stderr io.Writer, args []string
 	return writeSensitivityTable(stdout, r)
 }
 
-func writeSensitivityTable(w io.Writer, r *sim.SensitivityResult) error {
+func writeSensitivityTable(w io.Writer, r *analysis.SensitivityResult) error {
 	m := func(x float64) string { return human.Money(x, 3) }
 	fmt.Fprintf(w, "What decides %s (mean %s over %d trials, seed %d):\n", r.Target, m(r.Mean), r.Trials, r.Seed)
 	fmt.Fprintf(w, "each input held at its P5 and at its P95 on the same trials; rank correlation of its draws with the target.\n\n")

@@ -5,6 +5,7 @@ import (
 	"encoding/gob"
 	"errors"
 	"fmt"
+	"github.com/alesim/alesim/analysis"
 	"io"
 	"os"
 	"path/filepath"
@@ -94,7 +95,7 @@ type shardMeta struct {
 
 // runShard writes a shard directory: shard.gob (the accumulators), scenario.yaml (the scenario,
 // byte for byte, so the merge needs nothing else) and shard.json.
-func runShard(ctx context.Context, stderr io.Writer, s *model.Scenario, path string, cfg sim.Config, sh sim.Shard, out string, force bool) error {
+func runShard(ctx context.Context, stderr io.Writer, s *model.Scenario, path string, cfg sim.Config, rec *sim.Set, sh sim.Shard, out string, force bool) error {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return err
@@ -105,7 +106,7 @@ func runShard(ctx context.Context, stderr io.Writer, s *model.Scenario, path str
 	}
 	defer stage.Abort()
 	start := time.Now()
-	r, err := sim.RunShard(ctx, s, cfg, sh)
+	r, err := sim.RunShard(ctx, s, cfg, sim.Options{Recommended: rec}, sh)
 	if err != nil {
 		return err
 	}
@@ -176,7 +177,7 @@ func runMerge(ctx context.Context, stdout, stderr io.Writer, args []string) erro
 		shards = append(shards, &r)
 	}
 	cfg := sim.DefaultConfig()
-	sum, err := sim.Merge(s, cfg, shards)
+	sum, err := analysis.Merge(s, cfg, shards)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"github.com/alesim/alesim/analysis"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -54,7 +55,7 @@ func TestShardProcessesMergeToSingleRun(t *testing.T) {
 	merged := cli(t, nil, append([]string{"merge", "--format", "json", "--out", filepath.Join(dir, "merged")}, dirs...)...)
 	single := cli(t, nil, append(append([]string{"run"}, args...), "--format", "json", soes)...)
 	norm := func(b []byte) string {
-		var s sim.Summary
+		var s analysis.Summary
 		if err := json.Unmarshal(b, &s); err != nil {
 			t.Fatal(err)
 		}

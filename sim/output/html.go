@@ -3,6 +3,7 @@ package output
 import (
 	"bytes"
 	"fmt"
+	"github.com/alesim/alesim/analysis"
 	"html/template"
 	"io"
 	"regexp"
@@ -10,7 +11,6 @@ import (
 
 	"github.com/alesim/alesim/internal/human"
 	"github.com/alesim/alesim/plots"
-	"github.com/alesim/alesim/sim"
 )
 
 // ChartSVG renders a chart to SVG markup for inlining (without the XML declaration).
@@ -40,16 +40,16 @@ type htmlChart struct {
 }
 
 type htmlData struct {
-	S          *sim.Summary
+	S          *analysis.Summary
 	Charts     []htmlChart
-	Safeguards []sim.SafeguardStats
-	Portfolios []sim.SafeguardStats
+	Safeguards []analysis.SafeguardStats
+	Portfolios []analysis.SafeguardStats
 }
 
 // WriteHTML writes report.html: one self-contained file (charts inlined as SVG, no scripts, no
 // fonts or styles fetched from anywhere) with the summary tables, the provenance and notes on how
 // to read each chart.
-func WriteHTML(w io.Writer, s *sim.Summary, charts []plots.Chart) error {
+func WriteHTML(w io.Writer, s *analysis.Summary, charts []plots.Chart) error {
 	d := htmlData{S: s}
 	for _, c := range charts {
 		svg, err := ChartSVG(c)
@@ -58,8 +58,8 @@ func WriteHTML(w io.Writer, s *sim.Summary, charts []plots.Chart) error {
 		}
 		d.Charts = append(d.Charts, htmlChart{c.Title, c.Note, svg})
 	}
-	byRank := func(xs []sim.SafeguardStats) []sim.SafeguardStats {
-		out := append([]sim.SafeguardStats(nil), xs...)
+	byRank := func(xs []analysis.SafeguardStats) []analysis.SafeguardStats {
+		out := append([]analysis.SafeguardStats(nil), xs...)
 		sort.SliceStable(out, func(i, j int) bool { return out[i].Rank < out[j].Rank })
 		return out
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"github.com/alesim/alesim/analysis"
 	"io"
 	"math"
 	"os"
@@ -25,21 +26,21 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 func ptr(x float64) *float64 { return &x }
 
 // fixedSummary is a small hand-made summary: the writers' goldens do not depend on the engine.
-func fixedSummary() *sim.Summary {
-	return &sim.Summary{
-		Scenario: sim.ScenarioInfo{Name: "Golden", SHA256: "abc123", Currency: "USD", AnnuityFactor: 3.79, HorizonYears: 5},
-		Run:      sim.RunInfo{Trials: 1000, Seed: 7, Workers: 2, Version: "test", BlockSize: 10000, TotalsQuantiles: "exact", SketchRelativeError: 0.005},
-		ALE:      sim.ALEStats{Point: 1500, Spread: sim.Spread{Mean: 1612.5, CI95: [2]float64{1580.25, 1644.75}, SD: 500, P05: 900, P50: 1550, P95: 2500}},
-		AnnualLoss: sim.LossStats{Mean: 1600, CI95: [2]float64{1500, 1700}, SD: 1600, PZero: 0.25, P50: 1000, P90: 4000,
+func fixedSummary() *analysis.Summary {
+	return &analysis.Summary{
+		Scenario: analysis.ScenarioInfo{Name: "Golden", SHA256: "abc123", Currency: "USD", AnnuityFactor: 3.79, HorizonYears: 5},
+		Run:      analysis.RunInfo{Trials: 1000, Seed: 7, Workers: 2, Version: "test", BlockSize: 10000, TotalsQuantiles: "exact", SketchRelativeError: 0.005},
+		ALE:      analysis.ALEStats{Point: 1500, Spread: analysis.Spread{Mean: 1612.5, CI95: [2]float64{1580.25, 1644.75}, SD: 500, P05: 900, P50: 1550, P95: 2500}},
+		AnnualLoss: analysis.LossStats{Mean: 1600, CI95: [2]float64{1500, 1700}, SD: 1600, PZero: 0.25, P50: 1000, P90: 4000,
 			P95: 5000, P99: 8000, VaR95: 5000, TVaR95: 6500, VaR99: 8000, TVaR99: 9100},
-		Exceedance: []sim.ExceedancePoint{{Loss: 0, Probability: 0.75}, {Loss: 1000, Probability: 0.5}},
-		Findings: []sim.FindingStats{{ID: "F1", Title: "Door, unalarmed", Site: "hq", Class: "theft", PointALE: 1500,
-			ALE:        sim.ALEStats{Point: 1500, Spread: sim.Spread{Mean: 1612.5, CI95: [2]float64{1580.25, 1644.75}, P05: 900, P50: 1550, P95: 2500}},
-			AnnualLoss: sim.ShortLoss{Mean: 1600, P95: 5000, P99: 8000}, ALEMethod: "closed_form"}},
-		Safeguards: []sim.SafeguardStats{{ID: "S1", Title: "Alarm", Findings: []string{"F1"}, PointSavings: 4000, PointRatio: ptr(0.25),
-			Savings: sim.SavingsStats{Mean: 4100, CI95: [2]float64{4000, 4200}, P05: -200, P50: 4000, P95: 9000}, PPositive: 0.93,
-			Ratio: sim.RatioStats{Mean: ptr(0.24), P05: ptr(0.1)}, Rank: 1}},
-		Portfolios: []sim.SafeguardStats{{ID: "P", Members: []string{"S1"}, Findings: []string{"F1"}, Rank: 1}},
+		Exceedance: []analysis.ExceedancePoint{{Loss: 0, Probability: 0.75}, {Loss: 1000, Probability: 0.5}},
+		Findings: []analysis.FindingStats{{ID: "F1", Title: "Door, unalarmed", Site: "hq", Class: "theft", PointALE: 1500,
+			ALE:        analysis.ALEStats{Point: 1500, Spread: analysis.Spread{Mean: 1612.5, CI95: [2]float64{1580.25, 1644.75}, P05: 900, P50: 1550, P95: 2500}},
+			AnnualLoss: analysis.ShortLoss{Mean: 1600, P95: 5000, P99: 8000}, ALEMethod: "closed_form"}},
+		Safeguards: []analysis.SafeguardStats{{ID: "S1", Title: "Alarm", Findings: []string{"F1"}, PointSavings: 4000, PointRatio: ptr(0.25),
+			Savings: analysis.SavingsStats{Mean: 4100, CI95: [2]float64{4000, 4200}, P05: -200, P50: 4000, P95: 9000}, PPositive: 0.93,
+			Ratio: analysis.RatioStats{Mean: ptr(0.24), P05: ptr(0.1)}, Rank: 1}},
+		Portfolios: []analysis.SafeguardStats{{ID: "P", Members: []string{"S1"}, Findings: []string{"F1"}, Rank: 1}},
 		Warnings:   []string{},
 	}
 }
@@ -157,7 +158,7 @@ func TestStaging(t *testing.T) {
 }
 
 // runWithSink runs the reference scenario writing trials.parquet.
-func runWithSink(t *testing.T, trials int64) (string, *sim.Summary) {
+func runWithSink(t *testing.T, trials int64) (string, *analysis.Summary) {
 	t.Helper()
 	s, err := model.Load("../../scenarios/soes-1983.yaml")
 	if err != nil {
@@ -168,8 +169,7 @@ func runWithSink(t *testing.T, trials int64) (string, *sim.Summary) {
 	cfg := sim.DefaultConfig()
 	cfg.Trials, cfg.Seed, cfg.Workers, cfg.Sink = trials, 11, 3, sink
 	sel, _ := s.Selection("report")
-	cfg.Recommended, cfg.RecommendedName = sel, "report"
-	sum, err := sim.Run(context.Background(), s, cfg)
+	sum, err := analysis.Run(context.Background(), s, cfg, analysis.Options{Recommended: &sim.Set{Name: "report", Members: sel}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +287,7 @@ func TestHTMLSelfContained(t *testing.T) {
 	}
 	cfg := sim.DefaultConfig()
 	cfg.Trials, cfg.Workers = 10000, 2
-	sum, err := sim.Run(context.Background(), s, cfg)
+	sum, err := analysis.Run(context.Background(), s, cfg, analysis.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,28 +3,28 @@ package output
 import (
 	"encoding/csv"
 	"encoding/json"
+	"github.com/alesim/alesim/analysis"
 	"io"
 	"os"
 	"strconv"
 	"strings"
 
-	"github.com/alesim/alesim/sim"
 )
 
 // WriteJSON writes the summary in the JSON contract, indented.
-func WriteJSON(w io.Writer, s *sim.Summary) error {
+func WriteJSON(w io.Writer, s *analysis.Summary) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(s)
 }
 
 // ReadSummary reads a summary.json written by WriteJSON.
-func ReadSummary(path string) (*sim.Summary, error) {
+func ReadSummary(path string) (*analysis.Summary, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	var s sim.Summary
+	var s analysis.Summary
 	if err := json.Unmarshal(b, &s); err != nil {
 		return nil, err
 	}
@@ -49,7 +49,7 @@ func fp(x *float64) string {
 }
 
 // WriteCSV writes summary.csv.
-func WriteCSV(w io.Writer, s *sim.Summary) error {
+func WriteCSV(w io.Writer, s *analysis.Summary) error {
 	cw := csv.NewWriter(w)
 	col := map[string]int{}
 	for i, h := range CSVHeader {
@@ -63,7 +63,7 @@ func WriteCSV(w io.Writer, s *sim.Summary) error {
 		cw.Write(row)
 	}
 	cw.Write(CSVHeader)
-	ale := func(m map[string]string, a sim.ALEStats) {
+	ale := func(m map[string]string, a analysis.ALEStats) {
 		m["point_ale"], m["ale_mean"], m["ale_ci95_low"], m["ale_ci95_high"] = f(a.Point), f(a.Mean), f(a.CI95[0]), f(a.CI95[1])
 		m["ale_p05"], m["ale_p50"], m["ale_p95"] = f(a.P05), f(a.P50), f(a.P95)
 	}
@@ -77,7 +77,7 @@ func WriteCSV(w io.Writer, s *sim.Summary) error {
 		ale(m, x.ALE)
 		emit(m)
 	}
-	sg := func(kind string, x sim.SafeguardStats) {
+	sg := func(kind string, x analysis.SafeguardStats) {
 		emit(map[string]string{"kind": kind, "id": x.ID, "title": x.Title, "members": strings.Join(x.Members, " "),
 			"point_savings": f(x.PointSavings), "point_ratio": fp(x.PointRatio),
 			"savings_mean": f(x.Savings.Mean), "savings_ci95_low": f(x.Savings.CI95[0]), "savings_ci95_high": f(x.Savings.CI95[1]),

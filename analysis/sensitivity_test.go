@@ -1,7 +1,8 @@
-package sim
+package analysis
 
 import (
 	"context"
+	"github.com/alesim/alesim/sim"
 	"math"
 	"testing"
 )
@@ -21,7 +22,7 @@ safeguards:
   - {id: S, title: s, annual_cost: {dist: uniform, min: 0, max: 200000}, effects: [{finding: B, ale_reduction: {dist: uniform, min: 0.49, max: 0.51}}]}
 `
 	s := parse(t, src)
-	cfg := DefaultConfig()
+	cfg := sim.DefaultConfig()
 	cfg.Trials, cfg.Workers = 20000, 2
 	r, err := Sensitivity(context.Background(), s, cfg, "ale")
 	if err != nil {

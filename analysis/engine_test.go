@@ -1,9 +1,10 @@
-package sim
+package analysis
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/alesim/alesim/sim"
 	"math"
 	"strings"
 	"testing"
@@ -33,9 +34,9 @@ func load(t testing.TB, path string) *model.Scenario {
 
 func runN(t testing.TB, s *model.Scenario, trials int64, seed uint64, workers int) *Summary {
 	t.Helper()
-	cfg := DefaultConfig()
+	cfg := sim.DefaultConfig()
 	cfg.Trials, cfg.Seed, cfg.Workers = trials, seed, workers
-	sum, err := Run(context.Background(), s, cfg)
+	sum, err := Run(context.Background(), s, cfg, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,25 +51,52 @@ func within(t *testing.T, what string, got, want, se, k float64) {
 	}
 }
 
-// trials runs n trials of the plan on one worker (block by block) and returns each trial's
-// result vector, for tests that look at individual years.
-func trials(s *model.Scenario, n int64, seed uint64) [][]float64 {
-	p := compile(s, false)
-	w := newWorker(p, seed)
-	res := newResults(p, 0)
-	out := make([][]float64, 0, n)
-	for b := int64(0); b*BlockSize < n; b++ {
-		for i := range w.st {
-			s1, s2 := streamSeeds(seed, p.hashes[i], uint64(b))
-			w.st[i].pcg.Seed(s1, s2)
-		}
-		for t := b * BlockSize; t < min((b+1)*BlockSize, n); t++ {
-			w.trial()
-			res.record(t, w.q)
-			out = append(out, append([]float64(nil), w.q...))
-		}
+// rows collects every trial's per-trial columns (see sim.Options and the layout), by column name.
+type rows struct {
+	idx  map[string]int
+	data [][]float64 // per column, by trial
+}
+
+func (r *rows) Start(columns []string) error {
+	r.idx = map[string]int{}
+	for i, c := range columns {
+		r.idx[c] = i
 	}
-	return out
+	r.data = make([][]float64, len(columns))
+	return nil
+}
+
+func (r *rows) WriteBlock(_ context.Context, b *sim.Block) error {
+	for c := range r.data {
+		for len(r.data[c]) < int(b.First)+b.N {
+			r.data[c] = append(r.data[c], 0)
+		}
+		copy(r.data[c][b.First:], b.Cols[c])
+	}
+	return nil
+}
+
+// col is column name's value in every trial.
+func (r *rows) col(t testing.TB, name string) []float64 {
+	t.Helper()
+	i, ok := r.idx[name]
+	if !ok {
+		t.Fatalf("no per-trial column %q", name)
+	}
+	return r.data[i]
+}
+
+// trials runs n trials on one worker and returns every trial's per-trial columns, for tests that
+// look at individual years.
+func trials(t testing.TB, s *model.Scenario, n int64, seed uint64) *rows {
+	t.Helper()
+	r := &rows{}
+	cfg := sim.DefaultConfig()
+	cfg.Trials, cfg.Seed, cfg.Workers, cfg.Sink = n, seed, 1, r
+	if _, err := sim.Simulate(context.Background(), s, cfg, sim.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 // TestCompoundPoisson: for N ~ Poisson(lambda) events with lognormal losses X, the annual loss S
@@ -112,7 +140,7 @@ func ftoa(x float64) string { b, _ := json.Marshal(x); return string(b) }
 func TestBench30Mean(t *testing.T) {
 	s := load(t, "../scenarios/bench-30.yaml")
 	const n = 200000
-	sum := runN(t, s, n, DefaultSeed, 2)
+	sum := runN(t, s, n, sim.DefaultSeed, 2)
 	const mean, sd = 3434001.06443901, 1053356.6531582137
 	within(t, "bench-30 mean", sum.AnnualLoss.Mean, mean, sd/math.Sqrt(n), 4)
 	if sum.AnnualLoss.CI95[0] > mean+2*sd/math.Sqrt(n) || sum.AnnualLoss.CI95[1] < mean-2*sd/math.Sqrt(n) {
@@ -146,13 +174,10 @@ findings:
 	// E[min(N L, V)] with m = floor(V/L) = 1: P(N=1) L + V P(N >= 2).
 	p0, p1 := math.Exp(-lambda), lambda*math.Exp(-lambda)
 	want := p1*L + V*(1-p0-p1)
-	if got := cappedMean(lambda, L, V, false); math.Abs(got-want) > 1e-9*want {
-		t.Fatalf("cappedMean = %v, want %v", got, want)
-	}
 	const n = 100000
-	for _, q := range trials(s, n, 3) {
-		if q[0] > V {
-			t.Fatalf("annual loss %v exceeds the asset's value %v", q[0], V)
+	for _, l := range trials(t, s, n, 3).col(t, "annual_loss") {
+		if l > V {
+			t.Fatalf("annual loss %v exceeds the asset's value %v", l, V)
 		}
 	}
 	sum := runN(t, s, n, 3, 2)
@@ -178,9 +203,9 @@ findings:
   - {id: G, title: g, site: s, asset: a, afe: 1, loss: 30000}
 `
 	s := parse(t, src)
-	for _, q := range trials(s, 50000, 9) {
-		if q[0] > 50000*(1+1e-12) {
-			t.Fatalf("annual loss %v exceeds the asset's value", q[0])
+	for _, l := range trials(t, s, 50000, 9).col(t, "annual_loss") {
+		if l > 50000*(1+1e-12) {
+			t.Fatalf("annual loss %v exceeds the asset's value", l)
 		}
 	}
 	sum := runN(t, s, 50000, 9, 2)
@@ -212,26 +237,6 @@ findings:
 	sum := runN(t, s, n, 4, 2)
 	within(t, "capped mean", sum.AnnualLoss.Mean, mean, math.Sqrt(variance/n), 4)
 	within(t, "estimated ALE mean", sum.ALE.Mean, mean, math.Sqrt(variance/n), 4)
-}
-
-// TestCappedMeanClosedForm: the constant-time formula equals the explicit sum over counts.
-func TestCappedMeanClosedForm(t *testing.T) {
-	explicit := func(lambda, L, V float64) float64 {
-		e, p := 0.0, math.Exp(-lambda)
-		for k := 0.0; k < lambda+50*math.Sqrt(lambda)+100; k++ {
-			if k > 0 {
-				p *= lambda / k
-			}
-			e += p * math.Min(k*L, V)
-		}
-		return e
-	}
-	for _, c := range [][3]float64{{5, 643000, 1e6}, {0.3, 1000, 2500}, {40, 10, 300}, {2, 5000, 1000}, {0.001, 1, 1e9}, {200, 7, 1400}} {
-		got, want := cappedMean(c[0], c[1], c[2], false), explicit(c[0], c[1], c[2])
-		if math.Abs(got-want) > 1e-9*math.Max(1, want) {
-			t.Errorf("cappedMean%v = %.12g, explicit sum %.12g", c, got, want)
-		}
-	}
 }
 
 // TestExpectedShortfallWithAtoms: a finding that costs 1000 per event at rate 0.02 has no loss in
@@ -270,13 +275,13 @@ findings:
 		t.Errorf("check of the check: ES95 %v, want E[X]/0.05 = %v", es(0.95), lambda*L/0.05)
 	}
 	// The sketch's expected shortfall agrees within its relative error.
-	cfg := DefaultConfig()
+	cfg := sim.DefaultConfig()
 	cfg.Trials, cfg.Seed, cfg.Workers, cfg.ExactLimit = n, 6, 2, 1000
-	sk, err := Run(context.Background(), s, cfg)
+	sk, err := Run(context.Background(), s, cfg, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := math.Abs(sk.AnnualLoss.TVaR95 - sum.AnnualLoss.TVaR95); d > SketchRelativeError*sum.AnnualLoss.TVaR95 {
+	if d := math.Abs(sk.AnnualLoss.TVaR95 - sum.AnnualLoss.TVaR95); d > sim.SketchRelativeError*sum.AnnualLoss.TVaR95 {
 		t.Errorf("sketch ES95 %v, exact %v", sk.AnnualLoss.TVaR95, sum.AnnualLoss.TVaR95)
 	}
 }
@@ -328,9 +333,9 @@ findings:
 		} else {
 			s = load(t, path)
 		}
-		cfg := DefaultConfig()
+		cfg := sim.DefaultConfig()
 		cfg.Trials, cfg.Collapse, cfg.Workers = 20000, true, 2
-		sum, err := Run(context.Background(), s, cfg)
+		sum, err := Run(context.Background(), s, cfg, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -367,27 +372,27 @@ findings:
 `
 	s := parse(t, src)
 	const n = 100000
-	qs := trials(s, n, 11)
-	p := compile(s, false)
+	qs := trials(t, s, n, 11)
+	ids := []string{"A", "B", "C"}
 	pairs := [][2]int{{0, 1}, {0, 2}, {1, 2}}
 	for _, pr := range pairs {
-		a, b := p.qFinding+2*pr[0], p.qFinding+2*pr[1]
-		r := corr(qs, a, b)
+		r := corr(qs.col(t, "loss:"+ids[pr[0]]), qs.col(t, "loss:"+ids[pr[1]]))
 		if math.Abs(r) > 4/math.Sqrt(n) {
 			t.Errorf("findings %d and %d: correlation %.4f beyond 4/sqrt(n) = %.4f", pr[0], pr[1], r, 4/math.Sqrt(n))
 		}
 	}
 }
 
-func corr(qs [][]float64, a, b int) float64 {
+func corr(x, y []float64) float64 {
 	var sa, sb, saa, sbb, sab float64
-	n := float64(len(qs))
-	for _, q := range qs {
-		sa += q[a]
-		sb += q[b]
-		saa += q[a] * q[a]
-		sbb += q[b] * q[b]
-		sab += q[a] * q[b]
+	n := float64(len(x))
+	for i := range x {
+		a, b := x[i], y[i]
+		sa += a
+		sb += b
+		saa += a * a
+		sbb += b * b
+		sab += a * b
 	}
 	cov := sab/n - sa*sb/n/n
 	return cov / math.Sqrt((saa/n-sa*sa/n/n)*(sbb/n-sb*sb/n/n))
@@ -404,10 +409,11 @@ findings:
   - {id: B, title: b, site: b, hazard: quake, loss: 3000}
 `
 	s := parse(t, src)
-	p := compile(s, false)
 	events := 0
-	for _, q := range trials(s, 50000, 5) {
-		la, lb := q[p.qFinding], q[p.qFinding+2]
+	qs := trials(t, s, 50000, 5)
+	lossB := qs.col(t, "loss:B")
+	for i, la := range qs.col(t, "loss:A") {
+		lb := lossB[i]
 		if lb != 3*la {
 			t.Fatalf("losses %v at A and %v at B: not one shared event count", la, lb)
 		}
@@ -436,9 +442,9 @@ findings:
 `
 	s := parse(t, src)
 	const n = 100000
-	for _, q := range trials(s, n, 1) {
-		if q[0] != 0 && q[0] != 500 {
-			t.Fatalf("annual loss %v: more than one event", q[0])
+	for _, l := range trials(t, s, n, 1).col(t, "annual_loss") {
+		if l != 0 && l != 500 {
+			t.Fatalf("annual loss %v: more than one event", l)
 		}
 	}
 	sum := runN(t, s, n, 1, 2)
@@ -466,7 +472,7 @@ findings:
 		density := 1 / (x * math.Log(50))
 		se := math.Sqrt(c.p*(1-c.p)/n) / density * 1000
 		want := 1000 * x
-		if math.Abs(c.got-want) > SketchRelativeError*want+4*se {
+		if math.Abs(c.got-want) > sim.SketchRelativeError*want+4*se {
 			t.Errorf("ALE p%g = %v, want %v", c.p*100, c.got, want)
 		}
 	}
@@ -479,12 +485,12 @@ findings:
 // target, deterministically whatever the workers.
 func TestPrecision(t *testing.T) {
 	s := load(t, "../scenarios/bench-30.yaml")
-	cfg := DefaultConfig()
+	cfg := sim.DefaultConfig()
 	cfg.Trials, cfg.Precision = 5_000_000, 0.01
 	var got []int64
 	for _, w := range []int{1, 3} {
 		cfg.Workers = w
-		sum, err := Run(context.Background(), s, cfg)
+		sum, err := Run(context.Background(), s, cfg, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -492,7 +498,7 @@ func TestPrecision(t *testing.T) {
 		if half > 0.01*sum.AnnualLoss.Mean {
 			t.Errorf("half-width %v above 1%% of the mean %v", half, sum.AnnualLoss.Mean)
 		}
-		if sum.Run.Trials%(PrecisionBatch*BlockSize) != 0 || sum.Run.Trials >= cfg.Trials {
+		if sum.Run.Trials%(sim.PrecisionBatch*sim.BlockSize) != 0 || sum.Run.Trials >= cfg.Trials {
 			t.Errorf("precision run stopped at %d trials", sum.Run.Trials)
 		}
 		got = append(got, sum.Run.Trials)
@@ -501,7 +507,7 @@ func TestPrecision(t *testing.T) {
 		t.Errorf("precision stopped at %v trials with 1 and 3 workers", got)
 	}
 	// bench-30: sd/mean = 0.307, so 1% needs about (1.96 x 0.307 / 0.01)^2 = 3,600 trials: one batch.
-	if got[0] != PrecisionBatch*BlockSize {
+	if got[0] != sim.PrecisionBatch*sim.BlockSize {
 		t.Errorf("stopped at %d trials, want the first batch", got[0])
 	}
 }
@@ -510,11 +516,11 @@ func TestPrecision(t *testing.T) {
 func TestCancelMidRun(t *testing.T) {
 	s := load(t, "../scenarios/bench-30.yaml")
 	ctx, cancel := context.WithCancel(context.Background())
-	cfg := DefaultConfig()
+	cfg := sim.DefaultConfig()
 	cfg.Trials, cfg.Workers = 500_000_000, 2
 	done := make(chan error)
 	go func() {
-		_, err := Run(ctx, s, cfg)
+		_, err := Run(ctx, s, cfg, Options{})
 		done <- err
 	}()
 	time.Sleep(200 * time.Millisecond)
@@ -533,9 +539,9 @@ func TestCancel(t *testing.T) {
 	s := load(t, "../scenarios/bench-30.yaml")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	cfg := DefaultConfig()
+	cfg := sim.DefaultConfig()
 	cfg.Trials = 10_000_000
-	if _, err := Run(ctx, s, cfg); err != context.Canceled {
+	if _, err := Run(ctx, s, cfg, Options{}); err != context.Canceled {
 		t.Errorf("got %v, want context.Canceled", err)
 	}
 }
@@ -544,14 +550,14 @@ func TestCancel(t *testing.T) {
 // stated relative error of the exact ones.
 func TestSketchAboveExactLimit(t *testing.T) {
 	s := load(t, "../scenarios/bench-30.yaml")
-	cfg := DefaultConfig()
+	cfg := sim.DefaultConfig()
 	cfg.Trials, cfg.Workers = 100000, 2
-	exact, err := Run(context.Background(), s, cfg)
+	exact, err := Run(context.Background(), s, cfg, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.ExactLimit = 1000
-	sk, err := Run(context.Background(), s, cfg)
+	sk, err := Run(context.Background(), s, cfg, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

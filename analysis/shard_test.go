@@ -1,10 +1,11 @@
-package sim
+package analysis
 
 import (
 	"bytes"
 	"context"
 	"encoding/gob"
 	"encoding/json"
+	"github.com/alesim/alesim/sim"
 	"strings"
 	"testing"
 )
@@ -15,17 +16,17 @@ import (
 func TestShardsMergeToSingleRun(t *testing.T) {
 	s := load(t, "../scenarios/soes-1983.yaml")
 	for _, exactLimit := range []int64{10_000_000, 1000} {
-		cfg := DefaultConfig()
+		cfg := sim.DefaultConfig()
 		cfg.Trials, cfg.Seed, cfg.Workers, cfg.Version, cfg.ExactLimit = 95000, 77, 2, "test", exactLimit
 		sel, _ := s.Selection("report")
-		cfg.Recommended, cfg.RecommendedName = sel, "report"
-		single, err := Run(context.Background(), s, cfg)
+		rec := &sim.Set{Name: "report", Members: sel}
+		single, err := Run(context.Background(), s, cfg, Options{Recommended: rec})
 		if err != nil {
 			t.Fatal(err)
 		}
-		var shards []*ShardResult
+		var shards []*sim.ShardResult
 		for _, k := range []int{3, 1, 4, 2} { // any order
-			r, err := RunShard(context.Background(), s, cfg, Shard{K: k, N: 4})
+			r, err := sim.RunShard(context.Background(), s, cfg, sim.Options{Recommended: rec}, sim.Shard{K: k, N: 4})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -33,7 +34,7 @@ func TestShardsMergeToSingleRun(t *testing.T) {
 			if err := gob.NewEncoder(&buf).Encode(r); err != nil {
 				t.Fatal(err)
 			}
-			var back ShardResult
+			var back sim.ShardResult
 			if err := gob.NewDecoder(&buf).Decode(&back); err != nil {
 				t.Fatal(err)
 			}
@@ -60,17 +61,17 @@ func TestShardsMergeToSingleRun(t *testing.T) {
 		}
 		other := *shards[1]
 		other.Seed++
-		if _, err := Merge(s, cfg, []*ShardResult{shards[0], &other, shards[2], shards[3]}); err == nil {
+		if _, err := Merge(s, cfg, []*sim.ShardResult{shards[0], &other, shards[2], shards[3]}); err == nil {
 			t.Error("shard of another seed merged")
 		}
 		foreign := *shards[1]
 		foreign.ScenarioSHA = "beef"
-		if _, err := Merge(s, cfg, []*ShardResult{shards[0], &foreign, shards[2], shards[3]}); err == nil {
+		if _, err := Merge(s, cfg, []*sim.ShardResult{shards[0], &foreign, shards[2], shards[3]}); err == nil {
 			t.Error("shard of another scenario merged")
 		}
 		v := *shards[1]
 		v.Version = "other"
-		if _, err := Merge(s, cfg, []*ShardResult{shards[0], &v, shards[2], shards[3]}); err == nil {
+		if _, err := Merge(s, cfg, []*sim.ShardResult{shards[0], &v, shards[2], shards[3]}); err == nil {
 			t.Error("shard of another version merged")
 		}
 	}

@@ -1,7 +1,8 @@
-package sim
+package analysis
 
 import (
 	"context"
+	"github.com/alesim/alesim/sim"
 	"math"
 	"testing"
 
@@ -82,10 +83,10 @@ safeguards:
 `
 	s := parse(t, src)
 	const n = 200000
-	cfg := DefaultConfig()
+	cfg := sim.DefaultConfig()
 	cfg.Trials, cfg.Seed, cfg.Workers = n, 3, 2
-	cfg.Recommended, cfg.RecommendedName = []int{0, 1}, "both"
-	sum, err := Run(context.Background(), s, cfg)
+	ao := Options{Recommended: &sim.Set{Name: "both", Members: []int{0, 1}}}
+	sum, err := Run(context.Background(), s, cfg, ao)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +100,7 @@ safeguards:
 	}
 	cfg.Collapse = true
 	cfg.Trials = 20000
-	col, err := Run(context.Background(), s, cfg)
+	col, err := Run(context.Background(), s, cfg, ao)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +159,7 @@ func TestRatioQuantiles(t *testing.T) {
 	sav95 := A*1000*2.9 - 5000
 	want := 5000 / sav95
 	seSav := math.Sqrt(0.05*0.95/n) * A * 1000 * 2
-	tol := SketchRelativeError*want + want*4*seSav/sav95
+	tol := sim.SketchRelativeError*want + want*4*seSav/sav95
 	if k.Ratio.P05 == nil || math.Abs(*k.Ratio.P05-want) > tol {
 		t.Errorf("ratio P05 %v, want %v +/- %v", k.Ratio.P05, want, tol)
 	}

@@ -1,13 +1,13 @@
-package sim
+package analysis
 
 import (
 	"fmt"
 	"math"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/alesim/alesim/model"
+	"github.com/alesim/alesim/sim"
 )
 
 // Summary is the result of a run; its JSON form is the output contract of `alesim run`. Money is
@@ -150,60 +150,30 @@ type GroupStats struct {
 	AnnualLoss ShortLoss `json:"annual_loss"`
 }
 
-// sortExact sorts copies of the exact per-trial totals, concurrently, once.
-func (r *results) sortExact() {
-	if r.lossVals == nil || r.sorted != nil {
-		return
-	}
-	src := [][]float64{r.lossVals, r.aleVals}
-	if r.recVals != nil {
-		src = append(src, r.recVals)
-	}
-	r.sorted = make([]exactQ, len(src))
-	var wg sync.WaitGroup
-	for i, v := range src {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r.sorted[i] = newExactQ(v)
-		}()
-	}
-	wg.Wait()
+// summarizer turns a simulation's result into the summary.
+type summarizer struct {
+	s   *model.Scenario
+	res *sim.Result
 }
 
-func (r *results) quantilerFor(p *plan, q int) quantiler {
-	if r.lossVals != nil {
-		r.sortExact()
-		switch {
-		case q == 0:
-			return r.sorted[0]
-		case q == 1:
-			return r.sorted[1]
-		case p.rec != nil && q == p.qRec:
-			return r.sorted[2]
-		}
-	}
-	if !p.sketchedQ[q] {
-		return constQ{r.total.mean[q]}
-	}
-	return sketchQ{r.sk.sk[q], r.sk.min[q], r.sk.max[q]}
-}
+func (z *summarizer) ci(q int) MeanCI { return MeanCI{z.res.Mean(q), z.res.CI95(q)} }
 
-func (r *results) lossStats(loss quantiler, q int) LossStats {
+func (z *summarizer) lossStats(q int) LossStats {
+	r, loss := z.res, z.res.Dist(q)
 	return LossStats{
-		Mean: r.total.mean[q], CI95: r.total.ci95(q), SD: r.total.sd(q),
-		PZero: 1 - loss.exceed(0),
-		P50:   loss.quantile(0.50), P90: loss.quantile(0.90), P95: loss.quantile(0.95), P99: loss.quantile(0.99),
-		VaR95: loss.quantile(0.95), TVaR95: loss.tailMean(0.95),
-		VaR99: loss.quantile(0.99), TVaR99: loss.tailMean(0.99),
+		Mean: r.Mean(q), CI95: r.CI95(q), SD: r.SD(q),
+		PZero: 1 - loss.Exceed(0),
+		P50:   loss.Quantile(0.50), P90: loss.Quantile(0.90), P95: loss.Quantile(0.95), P99: loss.Quantile(0.99),
+		VaR95: loss.Quantile(0.95), TVaR95: loss.TailMean(0.95),
+		VaR99: loss.Quantile(0.99), TVaR99: loss.TailMean(0.99),
 	}
 }
 
 // histogram bins the positive losses into 50 equal steps of log10(loss) between the smallest and
 // the largest; counts come from exceedance probabilities, so exact and sketched data bin alike.
-func histogram(q quantiler, n float64) Histogram {
-	h := Histogram{ZeroYears: n * (1 - q.exceed(0)), Log10Edges: []float64{}, Counts: []float64{}}
-	lo, hi := q.minPositive(), q.max()
+func histogram(q sim.Quantiler, n float64) Histogram {
+	h := Histogram{ZeroYears: n * (1 - q.Exceed(0)), Log10Edges: []float64{}, Counts: []float64{}}
+	lo, hi := q.MinPositive(), q.Max()
 	if !(lo > 0) || !(hi > 0) || math.IsInf(hi, 0) {
 		return h
 	}
@@ -220,9 +190,9 @@ func histogram(q quantiler, n float64) Histogram {
 	for i := 0; i < bins; i++ {
 		lo := math.Pow(10, h.Log10Edges[i])
 		hi := math.Pow(10, h.Log10Edges[i+1])
-		c := n * (q.exceed(lo) - q.exceed(hi))
+		c := n * (q.Exceed(lo) - q.Exceed(hi))
 		if i == bins-1 {
-			c = n * q.exceed(lo)
+			c = n * q.Exceed(lo)
 		}
 		h.Counts = append(h.Counts, math.Round(c))
 	}
@@ -230,38 +200,35 @@ func histogram(q quantiler, n float64) Histogram {
 }
 
 // spread summarizes quantity q.
-func (r *results) spread(p *plan, q int) Spread {
-	qq := r.quantilerFor(p, q)
-	return Spread{Mean: r.total.mean[q], CI95: r.total.ci95(q), SD: r.total.sd(q),
-		P05: qq.quantile(0.05), P50: qq.quantile(0.50), P95: qq.quantile(0.95)}
+func (z *summarizer) spread(q int) Spread {
+	r, qq := z.res, z.res.Dist(q)
+	return Spread{Mean: r.Mean(q), CI95: r.CI95(q), SD: r.SD(q),
+		P05: qq.Quantile(0.05), P50: qq.Quantile(0.50), P95: qq.Quantile(0.95)}
 }
 
-func (r *results) aleStats(p *plan, q int, point float64) ALEStats {
-	return ALEStats{Point: point, Spread: r.spread(p, q)}
+func (z *summarizer) aleStats(q int, point float64) ALEStats {
+	return ALEStats{Point: point, Spread: z.spread(q)}
 }
 
-func (r *results) shortLoss(p *plan, q int) ShortLoss {
-	qq := r.quantilerFor(p, q)
-	return ShortLoss{Mean: r.total.mean[q], CI95: r.total.ci95(q), P95: qq.quantile(0.95), P99: qq.quantile(0.99)}
+func (z *summarizer) shortLoss(q int) ShortLoss {
+	r, qq := z.res, z.res.Dist(q)
+	return ShortLoss{Mean: r.Mean(q), CI95: r.CI95(q), P95: qq.Quantile(0.95), P99: qq.Quantile(0.99)}
 }
 
-func (r *results) summary(p *plan, cfg Config, trials int64) *Summary {
-	s := p.s
+// Summarize turns a simulation's result into the summary of the run (the JSON contract). cfg is the
+// configuration the result was simulated with; the wall time is left for the caller to set.
+func Summarize(s *model.Scenario, res *sim.Result, cfg sim.Config) *Summary {
+	z := &summarizer{s: s, res: res}
+	trials := res.Trials()
 	sum := &Summary{
 		Scenario: ScenarioInfo{s.Name, s.SHA256, s.Currency, s.AnnuityFactor, s.HorizonYears},
 		Run: RunInfo{Trials: trials, Seed: cfg.Seed, Workers: cfg.Workers, Version: cfg.Version,
-			BlockSize: BlockSize, Precision: cfg.Precision, TotalsQuantiles: "exact",
-			SketchRelativeError: SketchRelativeError, Collapse: cfg.Collapse},
+			BlockSize: sim.BlockSize, Precision: cfg.Precision, TotalsQuantiles: "exact",
+			SketchRelativeError: sim.SketchRelativeError, Collapse: cfg.Collapse},
 		Warnings: []string{},
 	}
-	if r.lossVals == nil {
+	if !res.ExactTotals() {
 		sum.Run.TotalsQuantiles = "sketch"
-	} else if int64(len(r.lossVals)) > trials {
-		// A precision run that stopped early: keep only the trials run.
-		r.lossVals, r.aleVals = r.lossVals[:trials], r.aleVals[:trials]
-		if r.recVals != nil {
-			r.recVals = r.recVals[:trials]
-		}
 	}
 	for _, w := range s.Warnings() {
 		sum.Warnings = append(sum.Warnings, w.String())
@@ -270,83 +237,85 @@ func (r *results) summary(p *plan, cfg Config, trials int64) *Summary {
 	if n := float64(trials); n*(1-0.99) < 10 {
 		sum.Warnings = append(sum.Warnings, fmt.Sprintf("%d trials leave fewer than 10 years beyond the 99th percentile: P99, VaR99 and TVaR99 are unreliable (run at least 1,000 trials)", trials))
 	}
-	if r.clamped > 0 {
-		sum.Warnings = append(sum.Warnings, fmt.Sprintf("%d AFE draws beyond %g events a year were clamped to it", r.clamped, float64(model.MaxAFE)))
+	if c := res.Clamped(); c > 0 {
+		sum.Warnings = append(sum.Warnings, fmt.Sprintf("%d AFE draws beyond %g events a year were clamped to it", c, float64(model.MaxAFE)))
 	}
 
+	findings := res.Findings()
 	pointALE := map[string]float64{}
 	for _, f := range s.Point(nil).Findings {
 		pointALE[f.ID] = f.ALE
 	}
 	totalPoint := 0.0
-	for _, f := range p.findings { // index order: a map's order would change the sum's last bits
-		totalPoint += pointALE[f.id]
+	for _, f := range findings { // index order: a map's order would change the sum's last bits
+		totalPoint += pointALE[f.ID]
 	}
-	sum.ALE = r.aleStats(p, 1, totalPoint)
-	loss := r.quantilerFor(p, 0)
-	sum.AnnualLoss = r.lossStats(loss, 0)
+	sum.ALE = z.aleStats(res.TotalALE(), totalPoint)
+	loss := res.Dist(res.TotalLoss())
+	sum.AnnualLoss = z.lossStats(res.TotalLoss())
 	sum.Exceedance = exceedanceCurve(loss)
 	sum.Histogram = histogram(loss, float64(trials))
-	if p.rec != nil {
-		rq := r.quantilerFor(p, p.qRec)
-		rs := &RecommendedStats{Name: p.rec.name, Members: []string{}, AnnualLoss: r.lossStats(rq, p.qRec)}
-		for _, k := range p.rec.members {
-			rs.Members = append(rs.Members, p.safeguards[k].id)
+	if rec := res.Recommended(); rec != nil {
+		q := res.RecommendedLoss()
+		rs := &RecommendedStats{Name: rec.Name, Members: []string{}, AnnualLoss: z.lossStats(q)}
+		for _, k := range rec.Members {
+			rs.Members = append(rs.Members, s.Safeguards[k].ID)
 		}
-		rs.Exceedance = exceedanceCurve(rq)
+		rs.Exceedance = exceedanceCurve(res.Dist(q))
 		sum.Recommended = rs
 	}
+	sites, classes := res.Sites(), res.Classes()
 	var estimated []string
-	for i, f := range p.findings {
-		mf := &s.Findings[f.sIdx]
+	for _, f := range findings {
+		mf := &s.Findings[f.Scenario]
 		fs := FindingStats{
-			ID: f.id, Title: mf.Title, Site: p.sites[f.site].id, PointALE: pointALE[f.id],
-			ALE:        r.aleStats(p, p.qFinding+2*i+1, pointALE[f.id]),
-			AnnualLoss: r.shortLoss(p, p.qFinding+2*i),
-			ALEMethod:  aleMethodNames[f.aleMethod],
+			ID: f.ID, Title: mf.Title, Site: sites[f.Site].ID, PointALE: pointALE[f.ID],
+			ALE:        z.aleStats(f.QALE, pointALE[f.ID]),
+			AnnualLoss: z.shortLoss(f.QLoss),
+			ALEMethod:  f.ALEMethod,
 		}
-		if f.class >= 0 {
-			fs.Class = p.classes[f.class].id
+		if f.Class >= 0 {
+			fs.Class = classes[f.Class].ID
 		}
 		if mf.Asset >= 0 {
 			fs.Asset = s.Assets[mf.Asset].ID
 		}
-		if f.aleMethod == aleEstimate {
-			estimated = append(estimated, f.id)
+		if f.ALEMethod == "estimate" {
+			estimated = append(estimated, f.ID)
 		}
 		sum.Findings = append(sum.Findings, fs)
 	}
 	if len(estimated) > 0 {
 		sum.Warnings = append(sum.Warnings, fmt.Sprintf("ALE(theta) of %v is estimated from each trial's capped losses (no closed form for a cap on random or shared losses): unbiased, but its spread includes event randomness", estimated))
 	}
-	groupStats := func(gs []group, base int) []GroupStats {
+	groupStats := func(gs []sim.GroupInfo) []GroupStats {
 		out := make([]GroupStats, len(gs))
 		for k, g := range gs {
 			pt := 0.0
-			for _, i := range g.members {
-				pt += pointALE[p.findings[i].id]
+			for _, i := range g.Members {
+				pt += pointALE[findings[i].ID]
 			}
-			out[k] = GroupStats{ID: g.id, Name: g.name, PointALE: pt,
-				ALE: r.aleStats(p, base+2*k+1, pt), AnnualLoss: r.shortLoss(p, base+2*k)}
+			out[k] = GroupStats{ID: g.ID, Name: g.Name, PointALE: pt,
+				ALE: z.aleStats(g.QALE, pt), AnnualLoss: z.shortLoss(g.QLoss)}
 		}
 		return out
 	}
-	sum.Sites = groupStats(p.sites, p.qSite)
-	sum.Classes = groupStats(p.classes, p.qClass)
-	r.safeguardSummary(p, sum)
-	r.convergenceWarnings(p, sum, trials)
-	if len(p.variants) > 0 && len(p.pairQ) == 0 {
-		sum.Warnings = append(sum.Warnings, fmt.Sprintf("more than %d safeguards or portfolios: whether their ranking is settled is not assessed", maxPairVariants))
+	sum.Sites = groupStats(sites)
+	sum.Classes = groupStats(classes)
+	z.safeguardSummary(sum)
+	z.convergenceWarnings(sum, trials)
+	if len(res.Variants()) > 0 && !res.PairsTracked() {
+		sum.Warnings = append(sum.Warnings, fmt.Sprintf("more than %d safeguards or portfolios: whether their ranking is settled is not assessed", sim.MaxPairVariants))
 	}
 	return sum
 }
 
 // exceedanceCurve gives P(loss > x) at x = 0 and at 48 log-spaced losses from the smallest
 // positive loss (or the 1st percentile, if larger) to the largest.
-func exceedanceCurve(q quantiler) []ExceedancePoint {
-	out := []ExceedancePoint{{0, q.exceed(0)}}
-	lo := math.Max(q.minPositive(), q.quantile(0.01))
-	hi := q.max()
+func exceedanceCurve(q sim.Quantiler) []ExceedancePoint {
+	out := []ExceedancePoint{{0, q.Exceed(0)}}
+	lo := math.Max(q.MinPositive(), q.Quantile(0.01))
+	hi := q.Max()
 	if !(lo > 0) || !(hi > lo) || math.IsInf(hi, 0) {
 		return out
 	}
@@ -357,7 +326,7 @@ func exceedanceCurve(q quantiler) []ExceedancePoint {
 		if k == n-1 {
 			x = hi
 		}
-		out = append(out, ExceedancePoint{x, q.exceed(x)})
+		out = append(out, ExceedancePoint{x, q.Exceed(x)})
 	}
 	return out
 }
@@ -421,31 +390,23 @@ func finiteOrNil(x float64) *float64 {
 	return &x
 }
 
-func (r *results) variantStats(p *plan, vi int, point model.PointSafeguard, pointTotals *model.PointTotals) SafeguardStats {
-	v := &p.variants[vi]
-	q := v.q
+func (z *summarizer) variantStats(vi int, v sim.VariantInfo, findings []sim.FindingInfo, point model.PointSafeguard, pointTotals *model.PointTotals) SafeguardStats {
+	r := z.res
 	st := SafeguardStats{
-		ID: v.id, Title: v.title, Findings: []string{},
-		Savings:   r.spread(p, q+vqSavings),
-		PPositive: r.total.mean[q+vqPays],
-		Reduction: MeanCI{r.total.mean[q+vqReduction], r.total.ci95(q + vqReduction)},
-		Cost:      MeanCI{r.total.mean[q+vqCost], r.total.ci95(q + vqCost)},
-		ALEWith:   MeanCI{r.total.mean[q+vqALEWith], r.total.ci95(q + vqALEWith)},
+		ID: v.ID, Title: v.Title, Findings: []string{},
+		Savings:   z.spread(v.QSavings),
+		PPositive: r.Mean(v.QPays),
+		Reduction: z.ci(v.QReduction),
+		Cost:      z.ci(v.QCost),
+		ALEWith:   z.ci(v.QALEWith),
 	}
 	if st.Savings.Mean > 0 {
 		st.Ratio.Mean = finiteOrNil(st.Cost.Mean / st.Savings.Mean)
 	}
-	st.Ratio.P05 = finiteOrNil(ratioQuantile(r.ratio[vi].s, st.PPositive, 0.05))
-	st.Ratio.P95 = finiteOrNil(ratioQuantile(r.ratio[vi].s, st.PPositive, 0.95))
-	seen := map[string]bool{}
-	for _, k := range v.members {
-		for _, e := range p.safeguards[k].effects {
-			id := p.findings[e.finding].id
-			if !seen[id] {
-				seen[id] = true
-				st.Findings = append(st.Findings, id)
-			}
-		}
+	st.Ratio.P05 = finiteOrNil(r.RatioQuantile(vi, st.PPositive, 0.05))
+	st.Ratio.P95 = finiteOrNil(r.RatioQuantile(vi, st.PPositive, 0.95))
+	for _, fi := range v.Findings {
+		st.Findings = append(st.Findings, findings[fi].ID)
 	}
 	if pointTotals != nil {
 		st.PointReduction, st.PointCost, st.PointSavings, st.PointRatio = pointTotals.Reduction, pointTotals.Cost, pointTotals.Savings, pointTotals.Ratio
@@ -456,9 +417,9 @@ func (r *results) variantStats(p *plan, vi int, point model.PointSafeguard, poin
 	return st
 }
 
-// rankGroup ranks variants [from, to) of the plan by mean savings (ties by id) and fills each one's
-// paired difference with the next in rank.
-func (r *results) rankGroup(p *plan, stats []SafeguardStats, from int) {
+// rankGroup ranks variants [from, from+len(stats)) by mean savings (ties by id) and fills each
+// one's paired difference with the next in rank.
+func (z *summarizer) rankGroup(stats []SafeguardStats, from int) {
 	order := make([]int, len(stats))
 	for i := range order {
 		order[i] = i
@@ -483,12 +444,12 @@ func (r *results) rankGroup(p *plan, stats []SafeguardStats, from int) {
 		if a > b {
 			a, b, sign = b, a, -1
 		}
-		q, ok := p.pairQ[[2]int{a, b}]
+		q, ok := z.res.Pair(a, b)
 		if !ok {
 			continue
 		}
-		ci := r.total.ci95(q)
-		d := &PairDiff{Next: stats[j].ID, Mean: sign * r.total.mean[q], CI95: ci}
+		ci := z.res.CI95(q)
+		d := &PairDiff{Next: stats[j].ID, Mean: sign * z.res.Mean(q), CI95: ci}
 		if sign < 0 {
 			d.CI95 = [2]float64{-ci[1], -ci[0]}
 		}
@@ -497,9 +458,10 @@ func (r *results) rankGroup(p *plan, stats []SafeguardStats, from int) {
 	}
 }
 
-// safeguardSummary fills the safeguards and portfolios of the summary.
-func (r *results) safeguardSummary(p *plan, sum *Summary) {
-	s := p.s
+// safeguardSummary fills the safeguards and portfolios of the summary: the named portfolios, then
+// any extra sets (which the budget search moves into its own result).
+func (z *summarizer) safeguardSummary(sum *Summary) {
+	s := z.s
 	all := make([]int, len(s.Safeguards))
 	for i := range all {
 		all[i] = i
@@ -508,28 +470,29 @@ func (r *results) safeguardSummary(p *plan, sum *Summary) {
 	for _, ps := range s.Point(all).Safeguards {
 		pointSG[ps.ID] = ps
 	}
+	variants, findings := z.res.Variants(), z.res.Findings()
+	nSG := z.res.SafeguardVariants()
 	sum.Safeguards = []SafeguardStats{}
 	sum.Portfolios = []SafeguardStats{}
-	for vi := 0; vi < p.nSafeguardVariants; vi++ {
-		sum.Safeguards = append(sum.Safeguards, r.variantStats(p, vi, pointSG[p.variants[vi].id], nil))
+	for vi := 0; vi < nSG; vi++ {
+		sum.Safeguards = append(sum.Safeguards, z.variantStats(vi, variants[vi], findings, pointSG[variants[vi].ID], nil))
 	}
-	for vi := p.nSafeguardVariants; vi < len(p.variants); vi++ {
-		v := &p.variants[vi]
-		pt := s.Point(v.members).Totals
-		st := r.variantStats(p, vi, model.PointSafeguard{}, &pt)
+	for vi := nSG; vi < len(variants); vi++ {
+		v := variants[vi]
+		pt := s.Point(v.Members).Totals
+		st := z.variantStats(vi, v, findings, model.PointSafeguard{}, &pt)
 		st.Members = []string{}
-		for _, k := range v.members {
-			st.Members = append(st.Members, p.safeguards[k].id)
+		for _, k := range v.Members {
+			st.Members = append(st.Members, s.Safeguards[k].ID)
 		}
 		sum.Portfolios = append(sum.Portfolios, st)
 	}
-	r.rankGroup(p, sum.Safeguards, 0)
-	nNamed := len(s.Portfolios)
-	r.rankGroup(p, sum.Portfolios[:nNamed], p.nSafeguardVariants)
+	z.rankGroup(sum.Safeguards, 0)
+	z.rankGroup(sum.Portfolios[:z.res.PortfolioVariants()], nSG)
 }
 
 // convergenceWarnings flags a mean annual loss that has not converged.
-func (r *results) convergenceWarnings(p *plan, sum *Summary, trials int64) {
+func (z *summarizer) convergenceWarnings(sum *Summary, trials int64) {
 	// A mean whose 95% interval is wider than 5% of it has not converged (heavy tails, few trials).
 	if half := (sum.AnnualLoss.CI95[1] - sum.AnnualLoss.CI95[0]) / 2; sum.AnnualLoss.Mean > 0 && half > 0.05*sum.AnnualLoss.Mean {
 		sum.Warnings = append(sum.Warnings, fmt.Sprintf("the mean annual loss has not converged: its 95%% interval is +/-%.0f%% of it (heavy-tailed inputs or too few trials; add trials or use --precision)", 100*half/sum.AnnualLoss.Mean))
@@ -537,7 +500,7 @@ func (r *results) convergenceWarnings(p *plan, sum *Summary, trials int64) {
 	// Heavy tails: when one simulated year carries more than 5% of all the years' losses, the mean
 	// is decided by a few extreme years, whatever its interval says.
 	if total := sum.AnnualLoss.Mean * float64(trials); total > 0 {
-		if share := r.quantilerFor(p, 0).max() / total; share > 0.05 {
+		if share := z.res.Dist(z.res.TotalLoss()).Max() / total; share > 0.05 {
 			sum.Warnings = append(sum.Warnings, fmt.Sprintf("the mean annual loss has not converged: the worst simulated year carries %.0f%% of all losses (heavy-tailed inputs; add trials)", 100*share))
 		}
 	}

@@ -1,4 +1,4 @@
-package sim
+package analysis
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/alesim/alesim/model"
+	"github.com/alesim/alesim/sim"
 )
 
 // Sensitivity: which uncertain input decides the answer. The inputs are the judgments drawn once
@@ -44,87 +45,14 @@ type SensitivityResult struct {
 	Inputs   []SensitivityInput `json:"inputs"`
 }
 
-// input is an uncertain variable whose draws are recorded.
-type input struct {
-	name string
-	key  string // stream key, for holding it fixed
-	est  *pEst
-}
-
-// inputs lists the plan's uncertain variables with their names, in scenario order.
-func (p *plan) inputs() []input {
-	var out []input
-	factorName := func(prefix string, fs []model.Factor, i int) string {
-		if len(fs) == 1 {
-			return prefix + ".afe"
-		}
-		if fs[i].Name != "" {
-			return fmt.Sprintf("%s.afe.%s", prefix, fs[i].Name)
-		}
-		return fmt.Sprintf("%s.afe.%d", prefix, i)
-	}
-	for h := range p.hazards {
-		hz := &p.s.Hazards[h]
-		for i := range p.hazards[h].factors {
-			if e := &p.hazards[h].factors[i]; !e.konst {
-				out = append(out, input{factorName(hz.ID, hz.AFE.Factors, i), p.keys[e.vr], e})
-			}
-		}
-	}
-	for fi := range p.findings {
-		f := &p.findings[fi]
-		mf := &p.s.Findings[f.sIdx]
-		for i := range f.factors {
-			if e := &f.factors[i]; !e.konst {
-				out = append(out, input{factorName(f.id, mf.AFE.Factors, i), p.keys[e.vr], e})
-			}
-		}
-	}
-	for k := range p.safeguards {
-		sg := &p.safeguards[k]
-		for _, c := range []struct {
-			name string
-			e    *pEst
-		}{{".one_time_cost", &sg.oneTime}, {".annual_cost", &sg.annual}} {
-			if !c.e.konst {
-				out = append(out, input{sg.id + c.name, p.keys[c.e.vr], c.e})
-			}
-		}
-		for j := range sg.effects {
-			if e := &sg.effects[j].val; !e.konst {
-				out = append(out, input{fmt.Sprintf("%s.effect.%s", sg.id, p.findings[sg.effects[j].finding].id), p.keys[e.vr], e})
-			}
-		}
-	}
-	return out
-}
-
-// recordInputs lays out one quantity per input after the others and marks each input's pEst so the
-// worker copies its draw there.
-func (p *plan) recordInputs() []input {
-	ins := p.inputs()
-	p.qInput = p.nq
-	for i := range ins {
-		ins[i].est.in = p.nq + 1
-		p.inputNames = append(p.inputNames, ins[i].name)
-		p.nq++
-	}
-	for len(p.sketchedQ) < p.nq {
-		p.sketchedQ = append(p.sketchedQ, false)
-	}
-	return ins
-}
-
-// collector is a TrialSink keeping two columns per trial in memory: the target and each input.
+// collector is a TrialSink keeping some columns per trial in memory: the target and each input.
 type collector struct {
-	cols  []string
 	want  []int // column index of the target, then of each input
 	names []string
 	data  [][]float64 // per wanted column, indexed by trial
 }
 
 func (c *collector) Start(columns []string) error {
-	c.cols = columns
 	idx := map[string]int{}
 	for i, n := range columns {
 		idx[n] = i
@@ -139,7 +67,7 @@ func (c *collector) Start(columns []string) error {
 	return nil
 }
 
-func (c *collector) WriteBlock(_ context.Context, b *Block) error {
+func (c *collector) WriteBlock(_ context.Context, b *sim.Block) error {
 	for k, col := range c.want {
 		copy(c.data[k][b.First:b.First+int64(b.N)], b.Cols[col])
 	}
@@ -148,8 +76,8 @@ func (c *collector) WriteBlock(_ context.Context, b *Block) error {
 
 // Sensitivity ranks the scenario's uncertain inputs by how much of the target they decide. target
 // is "ale" or "savings:ID" (a safeguard or a portfolio).
-func Sensitivity(ctx context.Context, s *model.Scenario, cfg Config, target string) (*SensitivityResult, error) {
-	cfg.Precision, cfg.Budget, cfg.Sink, cfg.Recommended = 0, 0, nil, nil
+func Sensitivity(ctx context.Context, s *model.Scenario, cfg sim.Config, target string) (*SensitivityResult, error) {
+	cfg.Precision, cfg.Sink = 0, nil
 	var col string
 	switch {
 	case target == "ale":
@@ -163,37 +91,36 @@ func Sensitivity(ctx context.Context, s *model.Scenario, cfg Config, target stri
 	default:
 		return nil, fmt.Errorf("--target must be ale or savings:ID (got %q)", target)
 	}
-	p, err := compileWith(s, false, nil, false, nil, "")
+	// The inputs are listed by a compile of the scenario; a one-block run gives them cheaply.
+	ins, err := sim.Inputs(s)
 	if err != nil {
 		return nil, err
 	}
-	ins := p.recordInputs()
 	c := &collector{names: []string{col}}
 	for _, in := range ins {
-		c.names = append(c.names, "input:"+in.name)
+		c.names = append(c.names, "input:"+in.Name)
 	}
 	c.data = make([][]float64, len(c.names))
 	for i := range c.data {
 		c.data[i] = make([]float64, cfg.Trials)
 	}
 	cfg.Sink = c
-	res, trials, err := simulate(ctx, p, cfg)
+	res, err := sim.Simulate(ctx, s, cfg, sim.Options{RecordInputs: true})
 	if err != nil {
 		return nil, err
 	}
-	out := &SensitivityResult{Target: target, Trials: trials, Seed: cfg.Seed, Currency: s.Currency, Inputs: []SensitivityInput{}}
+	out := &SensitivityResult{Target: target, Trials: res.Trials(), Seed: cfg.Seed, Currency: s.Currency, Inputs: []SensitivityInput{}}
 	out.Mean = mean(c.data[0])
-	_ = res
 	rt := ranks(c.data[0])
 	cfg.Sink = nil
 	for i, in := range ins {
-		si := SensitivityInput{Name: in.name, RankCorrelation: pearson(rt, ranks(c.data[i+1])),
-			P05: in.est.d.Quantile(0.05), P95: in.est.d.Quantile(0.95)}
+		si := SensitivityInput{Name: in.Name, RankCorrelation: pearson(rt, ranks(c.data[i+1])),
+			P05: in.Dist.Quantile(0.05), P95: in.Dist.Quantile(0.95)}
 		for _, pv := range []struct {
 			v   float64
 			dst *float64
 		}{{si.P05, &si.MeanAtP05}, {si.P95, &si.MeanAtP95}} {
-			m, err := heldMean(ctx, s, cfg, in.key, pv.v, col)
+			m, err := heldMean(ctx, s, cfg, in.Name, pv.v, col)
 			if err != nil {
 				return nil, err
 			}
@@ -212,53 +139,17 @@ func Sensitivity(ctx context.Context, s *model.Scenario, cfg Config, target stri
 	return out, nil
 }
 
-// heldMean is the target's mean over the same trials with one variable held at v.
-func heldMean(ctx context.Context, s *model.Scenario, cfg Config, key string, v float64, col string) (float64, error) {
-	p, err := compileWith(s, false, nil, false, nil, "")
+// heldMean is the target's mean over the same trials with one input held at v.
+func heldMean(ctx context.Context, s *model.Scenario, cfg sim.Config, name string, v float64, col string) (float64, error) {
+	res, err := sim.Simulate(ctx, s, cfg, sim.Options{Hold: []sim.Held{{Input: name, Value: v}}})
 	if err != nil {
 		return 0, err
 	}
-	p.hold(key, v)
-	res, _, err := simulate(ctx, p, cfg)
-	if err != nil {
-		return 0, err
+	q := res.Column(col)
+	if q < 0 {
+		return 0, fmt.Errorf("no column %s", col)
 	}
-	names, qs := p.trialColumns()
-	for i, n := range names {
-		if n == col {
-			return res.total.mean[qs[i]], nil
-		}
-	}
-	return 0, fmt.Errorf("no column %s", col)
-}
-
-// hold makes the variable with the given stream key a constant v (its stream stays unused).
-func (p *plan) hold(key string, v float64) {
-	set := func(e *pEst) {
-		if !e.konst && p.keys[e.vr] == key {
-			e.konst, e.v = true, v
-		}
-	}
-	for h := range p.hazards {
-		for i := range p.hazards[h].factors {
-			set(&p.hazards[h].factors[i])
-		}
-	}
-	for fi := range p.findings {
-		f := &p.findings[fi]
-		for i := range f.factors {
-			set(&f.factors[i])
-		}
-		f.setConstRate()
-	}
-	for k := range p.safeguards {
-		sg := &p.safeguards[k]
-		set(&sg.oneTime)
-		set(&sg.annual)
-		for j := range sg.effects {
-			set(&sg.effects[j].val)
-		}
-	}
+	return res.Mean(q), nil
 }
 
 func mean(x []float64) float64 {

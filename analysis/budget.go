@@ -1,4 +1,4 @@
-package sim
+package analysis
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/alesim/alesim/model"
+	"github.com/alesim/alesim/sim"
 )
 
 // The budget search: the set of safeguards with the highest expected savings whose expected cost
@@ -54,36 +55,33 @@ type scoredSet struct {
 	cost    float64
 }
 
-func searchBudget(ctx context.Context, s *model.Scenario, cfg Config) (*BudgetResult, [][]int, error) {
-	p, err := compileWith(s, cfg.Collapse, nil, true, nil, "")
-	if err != nil {
-		return nil, nil, err
-	}
+func searchBudget(ctx context.Context, s *model.Scenario, cfg sim.Config, budget float64) (*BudgetResult, [][]int, error) {
 	pass := cfg
 	pass.Sink = nil // the chosen sets' trials are written by the second pass
-	res, _, err := simulate(ctx, p, pass)
+	res, err := sim.Simulate(ctx, s, pass, sim.Options{UnitTables: true})
 	if err != nil {
 		return nil, nil, err
 	}
+	variants, units := res.Variants(), res.Units()
 	A := s.AnnuityFactor
-	cost := make([]float64, len(p.safeguards))
+	cost := make([]float64, len(s.Safeguards))
 	var cands []int
-	for k := range p.safeguards {
-		cost[k] = res.total.mean[p.variants[k].q+vqCost]
-		if cost[k] <= cfg.Budget {
+	for k := range s.Safeguards {
+		cost[k] = res.Mean(variants[k].QCost)
+		if cost[k] <= budget {
 			cands = append(cands, k)
 		}
 	}
-	table := func(u int, mask uint32) float64 { return res.total.mean[p.unitTableQ[u]+int(mask)] }
+	table := func(u int, mask uint32) float64 { return res.Mean(units[u].Table + int(mask)) }
 	// eval returns the expected savings and cost of a set given as membership flags.
-	in := make([]bool, len(p.safeguards))
+	in := make([]bool, len(s.Safeguards))
 	eval := func(set []int) (float64, float64) {
 		for _, k := range set {
 			in[k] = true
 		}
 		sav, c := 0.0, 0.0
-		for ui := range p.units {
-			if mask := p.units[ui].maskOf(in); mask != 0 {
+		for ui, u := range units {
+			if mask := u.Mask(in); mask != 0 {
 				sav += A * (table(ui, 0) - table(ui, mask))
 			}
 		}
@@ -96,12 +94,12 @@ func searchBudget(ctx context.Context, s *model.Scenario, cfg Config) (*BudgetRe
 	var top []scoredSet
 	consider := func(set []int) {
 		sav, c := eval(set)
-		if c > cfg.Budget {
+		if c > budget {
 			return
 		}
 		top = insertTop(top, scoredSet{slices.Clone(set), sav, c}, runnersUp+1)
 	}
-	out := &BudgetResult{Amount: cfg.Budget, Candidates: len(cands)}
+	out := &BudgetResult{Amount: budget, Candidates: len(cands)}
 	if len(cands) <= ExactCandidates {
 		out.Method = "exact"
 		set := make([]int, 0, len(cands))
@@ -114,7 +112,7 @@ func searchBudget(ctx context.Context, s *model.Scenario, cfg Config) (*BudgetRe
 		}
 	} else {
 		out.Method = "heuristic"
-		greedy(cands, cfg.Budget, eval, consider)
+		greedy(cands, budget, eval, consider)
 	}
 	if len(top) == 0 {
 		top = []scoredSet{{}}
@@ -123,7 +121,7 @@ func searchBudget(ctx context.Context, s *model.Scenario, cfg Config) (*BudgetRe
 	for i, t := range top {
 		bs := BudgetSet{ExpectedCost: t.cost, members: t.members, Members: []string{}}
 		for _, k := range t.members {
-			bs.Members = append(bs.Members, p.safeguards[k].id)
+			bs.Members = append(bs.Members, s.Safeguards[k].ID)
 		}
 		if i == 0 {
 			out.Best = bs

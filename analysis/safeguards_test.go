@@ -1,8 +1,9 @@
-package sim
+package analysis
 
 import (
 	"context"
 	"encoding/json"
+	"github.com/alesim/alesim/sim"
 	"math"
 	"slices"
 	"strings"
@@ -38,8 +39,8 @@ func TestPairedNarrowerThanIndependent(t *testing.T) {
 		sg := safeguardByID(t, base, id)
 		paired := (sg.Savings.CI95[1] - sg.Savings.CI95[0]) / 2
 		w := safeguardByID(t, with, id)
-		sdWith := (w.ALEWith.CI95[1] - w.ALEWith.CI95[0]) / 2 / z975 * math.Sqrt(n)
-		indep := z975 * A * math.Sqrt(base.ALE.SD*base.ALE.SD/n+sdWith*sdWith/n)
+		sdWith := (w.ALEWith.CI95[1] - w.ALEWith.CI95[0]) / 2 / sim.Z975 * math.Sqrt(n)
+		indep := sim.Z975 * A * math.Sqrt(base.ALE.SD*base.ALE.SD/n+sdWith*sdWith/n)
 		ratio := indep / paired
 		t.Logf("%s: paired half-width %.4g, independent %.4g: %.1fx narrower", id, paired, indep, ratio)
 		if id == "sg-2.7-1" && ratio < 5 {
@@ -88,7 +89,7 @@ func TestSavingsClosedForm(t *testing.T) {
 	for _, c := range []struct{ p, got float64 }{{0.05, k.Savings.P05}, {0.5, k.Savings.P50}, {0.95, k.Savings.P95}} {
 		x := A*1000*(1+2*c.p) - 5000
 		se := math.Sqrt(c.p*(1-c.p)/n) * A * 1000 * 2 // 1/density of the uniform savings
-		if math.Abs(c.got-x) > SketchRelativeError*math.Abs(x)+4*se {
+		if math.Abs(c.got-x) > sim.SketchRelativeError*math.Abs(x)+4*se {
 			t.Errorf("savings P%g = %v, want %v", 100*c.p, c.got, x)
 		}
 	}
@@ -197,9 +198,9 @@ safeguards:
 				bestSav, bestSet = tot.Savings, ids
 			}
 		}
-		cfg := DefaultConfig()
-		cfg.Trials, cfg.Workers, cfg.Budget = 20000, 2, budget
-		sum, err := Run(context.Background(), s, cfg)
+		cfg := sim.DefaultConfig()
+		cfg.Trials, cfg.Workers = 20000, 2
+		sum, err := Run(context.Background(), s, cfg, Options{Budget: budget})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -234,9 +235,9 @@ func TestBudgetHeuristic(t *testing.T) {
 		b.WriteString("  - {id: S" + itoa(i) + ", title: s, one_time_cost: 1000, effects: [{finding: F" + itoa(i) + ", ale_reduction: 1}]}\n")
 	}
 	s := parse(t, b.String())
-	cfg := DefaultConfig()
-	cfg.Trials, cfg.Workers, cfg.Budget = 10000, 2, 5000
-	sum, err := Run(context.Background(), s, cfg)
+	cfg := sim.DefaultConfig()
+	cfg.Trials, cfg.Workers = 10000, 2
+	sum, err := Run(context.Background(), s, cfg, Options{Budget: 5000})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,8 @@
-package sim
+package analysis
 
 import (
 	"context"
+	"github.com/alesim/alesim/sim"
 	"math"
 	"testing"
 )
@@ -26,9 +27,9 @@ findings:
 	const R, n = 2000, 5000
 	covered, aleCovered := 0, 0
 	for r := 0; r < R; r++ {
-		cfg := DefaultConfig()
+		cfg := sim.DefaultConfig()
 		cfg.Trials, cfg.Seed, cfg.Workers = n, uint64(1000+r), 1
-		sum, err := Run(context.Background(), s, cfg)
+		sum, err := Run(context.Background(), s, cfg, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

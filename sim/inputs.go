@@ -1,0 +1,129 @@
+package sim
+
+import (
+	"fmt"
+
+	"github.com/alesim/alesim/model"
+)
+
+// Inputs: the judgments drawn once per simulated year (theta), by the names sensitivity prints:
+// each AFE (or each factor of a product, by its name or number), each shared hazard's rate, each
+// safeguard's costs and effects. They can be recorded per trial (Options.RecordInputs) and held at
+// a value (Options.Hold).
+
+// input is an uncertain variable whose draws are recorded.
+type input struct {
+	name string
+	key  string // stream key, for holding it fixed
+	est  *pEst
+	q    int // its quantity when recorded
+}
+
+// listInputs lists the plan's uncertain variables with their names, in scenario order.
+func (p *plan) listInputs() []input {
+	var out []input
+	factorName := func(prefix string, fs []model.Factor, i int) string {
+		if len(fs) == 1 {
+			return prefix + ".afe"
+		}
+		if fs[i].Name != "" {
+			return fmt.Sprintf("%s.afe.%s", prefix, fs[i].Name)
+		}
+		return fmt.Sprintf("%s.afe.%d", prefix, i)
+	}
+	for h := range p.hazards {
+		hz := &p.s.Hazards[h]
+		for i := range p.hazards[h].factors {
+			if e := &p.hazards[h].factors[i]; !e.konst {
+				out = append(out, input{name: factorName(hz.ID, hz.AFE.Factors, i), key: p.keys[e.vr], est: e})
+			}
+		}
+	}
+	for fi := range p.findings {
+		f := &p.findings[fi]
+		mf := &p.s.Findings[f.sIdx]
+		for i := range f.factors {
+			if e := &f.factors[i]; !e.konst {
+				out = append(out, input{name: factorName(f.id, mf.AFE.Factors, i), key: p.keys[e.vr], est: e})
+			}
+		}
+	}
+	for k := range p.safeguards {
+		sg := &p.safeguards[k]
+		for _, c := range []struct {
+			name string
+			e    *pEst
+		}{{".one_time_cost", &sg.oneTime}, {".annual_cost", &sg.annual}} {
+			if !c.e.konst {
+				out = append(out, input{name: sg.id + c.name, key: p.keys[c.e.vr], est: c.e})
+			}
+		}
+		for j := range sg.effects {
+			if e := &sg.effects[j].val; !e.konst {
+				out = append(out, input{name: fmt.Sprintf("%s.effect.%s", sg.id, p.findings[sg.effects[j].finding].id), key: p.keys[e.vr], est: e})
+			}
+		}
+	}
+	return out
+}
+
+// recordInputs lays out one quantity per input after the others, exported as "input:NAME", and
+// marks each input's pEst so the worker records its draw.
+func (p *plan) recordInputs() {
+	p.inputs = p.listInputs()
+	for i := range p.inputs {
+		in := &p.inputs[i]
+		in.est.in = i + 1
+		in.q = p.q.add(Quantity{Owner: OwnerInput, Index: i, Measure: MeasureDraw, Column: "input:" + in.name})
+	}
+}
+
+// hold makes the input of the given name a constant v (its stream stays unused).
+func (p *plan) hold(name string, v float64) error {
+	key := ""
+	for _, in := range p.listInputs() {
+		if in.name == name {
+			key = in.key
+		}
+	}
+	if key == "" {
+		return fmt.Errorf("no uncertain input named %q to hold", name)
+	}
+	set := func(e *pEst) {
+		if !e.konst && p.keys[e.vr] == key {
+			e.konst, e.v = true, v
+		}
+	}
+	for h := range p.hazards {
+		for i := range p.hazards[h].factors {
+			set(&p.hazards[h].factors[i])
+		}
+	}
+	for fi := range p.findings {
+		f := &p.findings[fi]
+		for i := range f.factors {
+			set(&f.factors[i])
+		}
+		f.setConstRate()
+	}
+	for k := range p.safeguards {
+		sg := &p.safeguards[k]
+		set(&sg.oneTime)
+		set(&sg.annual)
+		for j := range sg.effects {
+			set(&sg.effects[j].val)
+		}
+	}
+	return nil
+}
+
+// Inputs lists the scenario's uncertain inputs (theta), in scenario order, by the names
+// Options.Hold and the "input:NAME" columns use.
+func Inputs(s *model.Scenario) ([]InputInfo, error) {
+	p, err := compile(s, false, Options{})
+	if err != nil {
+		return nil, err
+	}
+	r := &Result{p: p}
+	return r.Inputs(), nil
+}
