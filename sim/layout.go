@@ -118,7 +118,10 @@ func (l layout) exactTotalQs() []int {
 	return out
 }
 
-// columns lists the exported quantities' column names and indices, in layout order.
+// columns lists the exported quantities' column names and indices, in layout order. The per-trial
+// columns, stable and documented: annual_loss, ale, annual_loss_with (when a recommended set is
+// simulated), then "loss:" + finding id for every quantified finding and "savings:" + id for every
+// safeguard and named portfolio, in scenario order, then "input:" + name for every recorded input.
 func (l layout) columns() ([]string, []int) {
 	var names []string
 	var qs []int
