@@ -35,4 +35,3 @@ func TestCappedMeanClosedForm(t *testing.T) {
 		}
 	}
 }
-

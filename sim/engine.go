@@ -48,7 +48,6 @@ type Config struct {
 
 	// Sink, when not nil, receives every trial's results, block by block (see TrialSink).
 	Sink TrialSink
-
 }
 
 // PrecisionBatch is the number of blocks added between precision checks; fixed so that where a

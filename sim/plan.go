@@ -80,9 +80,9 @@ type Held struct {
 }
 
 type group struct {
-	id, name     string
-	members      []int // plan finding indices
-	qLoss, qALE  int
+	id, name    string
+	members     []int // plan finding indices
+	qLoss, qALE int
 }
 
 // pEst is an estimate compiled for drawing: a constant needs no stream.

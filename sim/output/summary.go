@@ -8,7 +8,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-
 )
 
 // WriteJSON writes the summary in the JSON contract, indented.
