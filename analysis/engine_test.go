@@ -210,8 +210,8 @@ findings:
 	}
 	sum := runN(t, s, 50000, 9, 2)
 	for _, f := range sum.Findings {
-		if f.ALEMethod != "estimate" {
-			t.Errorf("%s: method %s, want estimate", f.ID, f.ALEMethod)
+		if f.ALEMethod != "control_variate" {
+			t.Errorf("%s: method %s, want control_variate", f.ID, f.ALEMethod)
 		}
 	}
 	if len(sum.Warnings) == 0 {

@@ -135,8 +135,9 @@ type FindingStats struct {
 	ALE        ALEStats  `json:"ale"`
 	AnnualLoss ShortLoss `json:"annual_loss"`
 	// ALEMethod is how ALE(theta) is computed: closed_form (AFE x mean loss), closed_form_capped
-	// (a fixed loss capped at its asset's value, from Poisson probabilities) or estimate (the
-	// trial's own capped loss, unbiased, where no closed form exists).
+	// (a fixed loss capped at its asset's value, from Poisson probabilities) or control_variate
+	// (where no closed form exists: the closed form less the year's excess over the cap, unbiased,
+	// and exactly the closed form in years the cap does not bind; DESIGN section 7).
 	ALEMethod string `json:"ale_method"`
 	Asset     string `json:"asset,omitempty"`
 }
@@ -280,13 +281,13 @@ func Summarize(s *model.Scenario, res *sim.Result, cfg sim.Config) *Summary {
 		if mf.Asset >= 0 {
 			fs.Asset = s.Assets[mf.Asset].ID
 		}
-		if f.ALEMethod == "estimate" {
+		if f.ALEMethod == "control_variate" {
 			estimated = append(estimated, f.ID)
 		}
 		sum.Findings = append(sum.Findings, fs)
 	}
 	if len(estimated) > 0 {
-		sum.Warnings = append(sum.Warnings, fmt.Sprintf("ALE(theta) of %v is estimated from each trial's capped losses (no closed form for a cap on random or shared losses): unbiased, but its spread includes event randomness", estimated))
+		sum.Warnings = append(sum.Warnings, fmt.Sprintf("ALE(theta) of %v is the closed form less each year's excess over its asset's cap (a control variate: no closed form exists for a cap on random or shared losses): unbiased, and exactly the closed form in years the cap does not bind", estimated))
 	}
 	groupStats := func(gs []sim.GroupInfo) []GroupStats {
 		out := make([]GroupStats, len(gs))
@@ -304,7 +305,7 @@ func Summarize(s *model.Scenario, res *sim.Result, cfg sim.Config) *Summary {
 	sum.Classes = groupStats(classes)
 	z.safeguardSummary(sum)
 	z.convergenceWarnings(sum, trials)
-	if len(res.Variants()) > 0 && !res.PairsTracked() {
+	if res.PairsSkipped() {
 		sum.Warnings = append(sum.Warnings, fmt.Sprintf("more than %d safeguards or portfolios: whether their ranking is settled is not assessed", sim.MaxPairVariants))
 	}
 	return sum

@@ -235,6 +235,13 @@ type worker struct {
 	effVal       [][]float64
 	unitBaseVal  []float64
 	ev, evU      [][]float64 // per finding kept for thinning: this year's event losses and uniforms
+	// per finding whose frequency a variant may raise: this trial's extra events (events.go)
+	exMark, exLoss [][]float64
+	exBern         []float64 // the Bernoulli extra event's uniform, -1 before first use
+	exBernLoss     []float64
+	excess         []float64 // per asset: this year's losses beyond its value, max(S - V, 0)
+	assetRaw       []float64 // per asset: this year's losses before the cap, S
+	cf             []float64 // per finding: the closed-form part of ALE(theta)
 	tmp          []float64
 	raw          []float64 // per finding: the year's loss before asset caps
 	clamped      int64     // AFE draws clamped at model.MaxAFE
@@ -262,6 +269,13 @@ func newWorker(p *plan, seed uint64, exactTotals bool) *worker {
 		unitBaseVal: make([]float64, len(p.units)),
 		ev:          make([][]float64, nf),
 		evU:         make([][]float64, nf),
+		exMark:      make([][]float64, nf),
+		exLoss:      make([][]float64, nf),
+		exBern:      make([]float64, nf),
+		exBernLoss:  make([]float64, nf),
+		excess:      make([]float64, len(p.assets)),
+		assetRaw:    make([]float64, len(p.assets)),
+		cf:          make([]float64, nf),
 		tmp:         make([]float64, nf),
 		raw:         make([]float64, nf),
 		drawn:       make([]float64, len(p.inputs)),
@@ -289,7 +303,7 @@ func (w *worker) runBlock(ctx context.Context, b uint64, lo, hi int64, res *resu
 		if (t-lo)&15 == 0 && ctx.Err() != nil {
 			return m, ctx.Err()
 		}
-		w.trial()
+		w.trial(t)
 		m.add(w.q)
 		w.sk.add(w.q)
 		w.addRatios()
@@ -340,8 +354,8 @@ func count(r *stream, lambda float64, bernoulli, collapse bool) float64 {
 	return dist.PoissonRand(r.r, lambda)
 }
 
-// trial simulates one year and fills w.q.
-func (w *worker) trial() {
+// trial simulates year t and fills w.q.
+func (w *worker) trial(t int64) {
 	p := w.p
 	st := w.st
 	for h := range p.hazards {
@@ -402,12 +416,27 @@ func (w *worker) trial() {
 		if f.thin {
 			w.drawThinning(i)
 		}
+		if f.extra {
+			w.startExtra(i, t)
+		}
 		w.loss[i] = l
 		w.raw[i] = l
 	}
 	// Asset caps: the losses charged to an asset within the year are capped at its value, and
 	// shared pro rata among the findings charged to it.
 	p.capAssets(w.loss)
+	for a := range p.assets {
+		as := &p.assets[a]
+		if !as.controlVariate {
+			continue
+		}
+		tot := 0.0
+		for _, i := range as.members {
+			tot += w.raw[i]
+		}
+		w.assetRaw[a] = tot
+		w.excess[a] = math.Max(tot-as.value, 0)
+	}
 	q := w.q
 	clear(q)
 	for i := range p.findings {
@@ -416,10 +445,20 @@ func (w *worker) trial() {
 		switch f.aleMethod {
 		case aleClosed:
 			ale = w.afe[i] * f.lossMean
+			w.cf[i] = ale
 		case aleClosedCap:
 			ale = cappedMean(w.afe[i], f.loss.v, p.assets[f.asset].value, f.bernoulli || (f.hazard >= 0 && p.hazards[f.hazard].bernoulli))
+			w.cf[i] = ale
 		default:
-			ale = w.loss[i]
+			// Control variate (DESIGN section 7): the closed form E[S | theta] less the year's
+			// excess over the cap, E[S - min(S, V) | theta] estimated by S - min(S, V), shared
+			// among the asset's findings as the capped loss is; exactly the closed form in a year
+			// the cap does not bind.
+			w.cf[i] = w.afe[i] * f.lossMean
+			ale = w.cf[i]
+			if ex := w.excess[f.asset]; ex > 0 {
+				ale -= ex * (w.raw[i] / w.assetRaw[f.asset])
+			}
 		}
 		w.ale[i] = ale
 		l := w.loss[i]
@@ -453,13 +492,3 @@ func (w *worker) trial() {
 	}
 }
 
-// drawThinning draws one uniform per event of a finding whose ALE is estimated under a cap: under
-// a safeguard with frequency factor phi an event happens when its uniform is below phi, so the
-// safeguarded year's events are a subset of the baseline year's (common random numbers).
-func (w *worker) drawThinning(i int) {
-	r := w.st[w.p.findings[i].vThin].r
-	w.evU[i] = w.evU[i][:0]
-	for range w.ev[i] {
-		w.evU[i] = append(w.evU[i], dist.Uniform01(r))
-	}
-}

@@ -111,10 +111,13 @@ type pHazard struct {
 const (
 	aleClosed    = iota // AFE x mean loss
 	aleClosedCap        // closed form of E[min(N L, V)] for a fixed loss L charged alone to an asset
-	aleEstimate         // the trial's own capped loss: unbiased, used when no closed form exists
+	// aleControlVariate: where no closed form exists (a cap on random or shared losses), the
+	// closed form E[S | theta] less the year's excess over the cap, S - min(S, V) (DESIGN section
+	// 7): unbiased, and exactly the closed form in a year the cap does not bind.
+	aleControlVariate
 )
 
-var aleMethodNames = [...]string{"closed_form", "closed_form_capped", "estimate"}
+var aleMethodNames = [...]string{"closed_form", "closed_form_capped", "control_variate"}
 
 type pFinding struct {
 	id        string
@@ -134,8 +137,10 @@ type pFinding struct {
 	// uses expNeg = exp(-rate), computed once.
 	constRate    bool
 	rate, expNeg float64
-	thin         bool // events are kept for thinning under safeguards (capped, estimated ALE)
+	thin         bool // events are kept for re-simulating the year under safeguards (events.go)
 	vThin        int
+	extra        bool // a variant may raise its frequency: extra events are drawn (events.go)
+	vExtra       int
 	// lognormal losses are drawn inline (no interface call) from these parameters.
 	lognormal     bool
 	lnMu, lnSigma float64
@@ -145,6 +150,8 @@ type pFinding struct {
 type pAsset struct {
 	value   float64
 	members []int // plan finding indices charged to this asset
+	// controlVariate: its findings' ALE(theta) uses the control variate (no closed form)
+	controlVariate bool
 }
 
 func (p *plan) newVar(key string) int {
@@ -251,7 +258,8 @@ func compile(s *model.Scenario, collapse bool, opts Options) (*plan, error) {
 		case len(p.assets[pf.asset].members) == 1 && pf.loss.konst:
 			pf.aleMethod = aleClosedCap
 		default:
-			pf.aleMethod = aleEstimate
+			pf.aleMethod = aleControlVariate
+			p.assets[pf.asset].controlVariate = true
 			certain = false
 		}
 		pf.certain = certain
@@ -264,6 +272,7 @@ func compile(s *model.Scenario, collapse bool, opts Options) (*plan, error) {
 	if opts.Recommended != nil {
 		p.compileRecommended(opts.Recommended.Members, opts.Recommended.Name)
 	}
+	p.compileExtra()
 	p.layoutVariants(opts.UnitTables)
 	p.layoutPairs()
 	if opts.RecordInputs {
@@ -338,6 +347,40 @@ func (p *plan) layoutPairs() {
 }
 
 type pairRef struct{ a, b, q int }
+
+// compileExtra marks the kept findings (thin) that some safeguard may give a higher frequency than
+// this year's draw, so that their extra events are drawn (events.go): a new AFE, a frequency
+// factor that can exceed 1, or an ALE reduction that can be negative.
+func (p *plan) compileExtra() {
+	if p.collapse {
+		return
+	}
+	for k := range p.safeguards {
+		for _, e := range p.safeguards[k].effects {
+			f := &p.findings[e.finding]
+			if !f.thin || f.extra || e.onLoss {
+				continue
+			}
+			lo, hi := e.val.v, e.val.v
+			if !e.val.konst {
+				lo, hi = e.val.d.Support()
+			}
+			raise := false
+			switch e.kind {
+			case model.NewAFE:
+				raise = true
+			case model.FrequencyFactor:
+				raise = hi > 1
+			case model.ALEReduction:
+				raise = lo < 0
+			}
+			if raise {
+				f.extra = true
+				f.vExtra = p.newVar("finding/" + f.id + "/extra")
+			}
+		}
+	}
+}
 
 // join adds finding fi to the group of scenario index key (a site or a class), creating the group
 // on first use, and returns the group's index. Groups keep the order findings first name them.

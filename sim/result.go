@@ -22,7 +22,7 @@ type FindingInfo struct {
 	Scenario int // index in the scenario's findings
 	Site     int // index in Result.Sites
 	Class    int // index in Result.Classes, -1 for none
-	// ALEMethod is how ALE(theta) is computed: "closed_form", "closed_form_capped" or "estimate".
+	// ALEMethod is how ALE(theta) is computed: "closed_form", "closed_form_capped" or "control_variate".
 	ALEMethod   string
 	QLoss, QALE int // its quantities
 }
@@ -186,8 +186,9 @@ func (r *Result) Pair(a, b int) (int, bool) {
 	return 0, false
 }
 
-// PairsTracked reports whether any paired difference is tracked.
-func (r *Result) PairsTracked() bool { return len(r.p.pairs) > 0 }
+// PairsSkipped reports whether a group of variants had more than MaxPairVariants members, so that
+// its paired differences are not tracked.
+func (r *Result) PairsSkipped() bool { return r.p.pairsSkipped }
 
 // Units describes the units.
 func (r *Result) Units() []UnitInfo {

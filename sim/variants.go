@@ -37,8 +37,10 @@ type pEffect struct {
 
 type pUnit struct {
 	members  []int // plan finding indices
-	estimate bool  // capped findings whose ALE is estimated by thinning the year's own events
-	asset    int   // plan asset index when estimate
+	// correction: the control variate's term of an asset whose findings have no closed form,
+	// -(S - min(S, V)), re-simulated under safeguards on the year's own events (events.go)
+	correction bool
+	asset      int // plan asset index when correction
 	sgs      []int // plan safeguard indices acting on a member, by bit
 	// eff[b][m] is the index, in safeguard sgs[b]'s effects, of its effect on member m, or -1.
 	eff [][]int
@@ -88,32 +90,45 @@ func (p *plan) compileSafeguards(extra [][]int) error {
 	p.unitOf = make([]int, len(p.findings))
 	assetUnit := map[int]int{}
 	for i := range p.findings {
+		p.unitOf[i] = len(p.units)
+		p.units = append(p.units, pUnit{members: []int{i}, asset: -1})
+	}
+	// After every finding's unit, one correction unit per asset whose findings use the control
+	// variate: so a cap that never binds adds exact zeros after the same sums as without it.
+	for i := range p.findings {
 		f := &p.findings[i]
-		if f.aleMethod == aleEstimate {
-			u, ok := assetUnit[f.asset]
-			if !ok {
-				u = len(p.units)
-				assetUnit[f.asset] = u
-				p.units = append(p.units, pUnit{estimate: true, asset: f.asset})
-			}
-			p.units[u].members = append(p.units[u].members, i)
-			p.unitOf[i] = u
+		if f.aleMethod != aleControlVariate {
 			continue
 		}
-		p.unitOf[i] = len(p.units)
-		p.units = append(p.units, pUnit{members: []int{i}})
+		u, ok := assetUnit[f.asset]
+		if !ok {
+			u = len(p.units)
+			assetUnit[f.asset] = u
+			p.units = append(p.units, pUnit{correction: true, asset: f.asset})
+		}
+		p.units[u].members = append(p.units[u].members, i)
 	}
 	for k, sg := range p.safeguards {
 		for _, e := range sg.effects {
-			u := &p.units[p.unitOf[e.finding]]
-			if len(u.sgs) == 0 || u.sgs[len(u.sgs)-1] != k {
-				u.sgs = append(u.sgs, k)
+			us := []int{p.unitOf[e.finding]}
+			if f := &p.findings[e.finding]; f.aleMethod == aleControlVariate {
+				us = append(us, assetUnit[f.asset])
+			}
+			for _, ui := range us {
+				u := &p.units[ui]
+				if len(u.sgs) == 0 || u.sgs[len(u.sgs)-1] != k {
+					u.sgs = append(u.sgs, k)
+				}
 			}
 		}
 	}
 	for ui := range p.units {
 		u := &p.units[ui]
 		if len(u.sgs) > maxUnitSafeguards {
+			if u.correction {
+				return fmt.Errorf("asset %s: %d safeguards act on the findings charged to it; at most %d are supported",
+					p.s.Assets[p.s.Findings[p.findings[u.members[0]].sIdx].Asset].ID, len(u.sgs), maxUnitSafeguards)
+			}
 			return fmt.Errorf("finding %s has %d safeguards acting on it; at most %d are supported",
 				p.findings[u.members[0]].id, len(u.sgs), maxUnitSafeguards)
 		}
@@ -129,7 +144,7 @@ func (p *plan) compileSafeguards(extra [][]int) error {
 				}
 			}
 		}
-		if u.estimate {
+		if u.correction {
 			for _, fi := range u.members {
 				p.findings[fi].thin = true
 				p.findings[fi].vThin = p.newVar("finding/" + p.findings[fi].id + "/thin")
@@ -225,19 +240,19 @@ func (w *worker) drawSafeguards() {
 	}
 }
 
-// unitBase is the unit's ALE(theta) with no safeguard.
+// unitBase is the unit's ALE(theta) with no safeguard: a finding's closed form, or the negated
+// excess of its asset over its value.
 func (w *worker) unitBase(u *pUnit) float64 {
-	a := 0.0
-	for _, fi := range u.members {
-		a += w.ale[fi]
+	if u.correction {
+		return -w.excess[u.asset]
 	}
-	return a
+	return w.cf[u.members[0]]
 }
 
 // unitWith is the unit's ALE(theta) with the safeguards of mask in place.
 func (w *worker) unitWith(u *pUnit, mask uint32) float64 {
 	p := w.p
-	if !u.estimate {
+	if !u.correction {
 		fi := u.members[0]
 		adj := model.NoAdjust()
 		for m := mask; m != 0; m &= m - 1 {
@@ -250,12 +265,10 @@ func (w *worker) unitWith(u *pUnit, mask uint32) float64 {
 		}
 		return w.aleAdjusted(fi, adj)
 	}
-	// Capped findings with no closed form: the same year with the safeguards in place. An event
-	// is kept when its thinning uniform is below the frequency factor (common random numbers: the
-	// safeguarded year's events are a subset of the baseline's), each loss is scaled by the loss
-	// factor, and the asset's cap applies to the result. The expectation given theta is the ALE
-	// with the safeguards, so the estimate is unbiased. A frequency factor above 1 (which thinning
-	// cannot add events for) is taken as 1; model.Warnings says so.
+	// The control variate's correction with the safeguards in place: the same year re-simulated
+	// (events thinned, or extra events added, each loss scaled; events.go), its excess over the
+	// asset's value negated. Its expectation given theta, added to the findings' adjusted closed
+	// forms, is the capped ALE with the safeguards, so the estimate is unbiased.
 	tot := 0.0
 	for m, fi := range u.members {
 		adj := model.NoAdjust()
@@ -267,11 +280,9 @@ func (w *worker) unitWith(u *pUnit, mask uint32) float64 {
 				adj.Add(e.kind, e.onLoss, w.effVal[k][j])
 			}
 		}
-		w.tmp[m] = w.thinnedLoss(fi, adj)
-		tot += w.tmp[m]
+		tot += w.thinnedLoss(fi, adj)
 	}
-	value := p.assets[u.asset].value
-	return math.Min(tot, value)
+	return -math.Max(tot-p.assets[u.asset].value, 0)
 }
 
 // aleAdjusted is a finding's closed-form ALE(theta) with the adjustment in place.

@@ -250,8 +250,8 @@ func writeRunTable(w io.Writer, s *analysis.Summary) error {
 		switch f.ALEMethod {
 		case "closed_form_capped":
 			note = "capped at " + f.Asset + " value"
-		case "estimate":
-			note = "capped, ALE estimated"
+		case "control_variate":
+			note = "capped, ALE by control variate"
 		}
 		if f.PointALE > 0 && (f.ALE.Mean > 2*f.PointALE || f.ALE.Mean < f.PointALE/2) {
 			if note != "" {
