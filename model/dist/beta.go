@@ -102,3 +102,13 @@ func gammaRand(r *rand.Rand, shape float64) float64 {
 const maxShape = 1e6
 
 var _ Distribution = Beta{}
+
+var betaKind = Kind{
+	Name:   "beta",
+	Params: []Param{{Name: "alpha"}, {Name: "beta"}, {Name: "min", Optional: true, Default: 0}, {Name: "max", Optional: true, Default: 1}},
+	Note:   "probabilities; alpha, beta > 0",
+	New: func(v Values) (Distribution, error) {
+		return distribution(NewBeta(v.Nums["alpha"], v.Nums["beta"], v.Nums["min"], v.Nums["max"]))
+	},
+	Describe: func(v Values) string { return fmt.Sprintf("beta(%g, %g)", v.Nums["alpha"], v.Nums["beta"]) },
+}

@@ -27,3 +27,12 @@ func (d Constant) CDF(x float64) float64 {
 func (d Constant) Quantile(float64) float64 { return d.V }
 
 var _ Distribution = Constant{}
+
+var constantKind = Kind{
+	Name:   "constant",
+	Params: []Param{{Name: "value"}},
+	New: func(v Values) (Distribution, error) {
+		return distribution(NewConstant(v.Nums["value"]))
+	},
+	Describe: func(v Values) string { return FormatFloat(v.Nums["value"]) },
+}

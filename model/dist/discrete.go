@@ -96,3 +96,15 @@ func (d Discrete) Quantile(p float64) float64 {
 }
 
 var _ Distribution = Discrete{}
+
+var discreteKind = Kind{
+	Name:   "discrete",
+	Params: []Param{{Name: "values", List: true}, {Name: "weights", List: true, Optional: true}},
+	Note:   "weights >= 0, not all zero",
+	// Weights left out are nil, which NewDiscrete takes as equal weights; an empty list given is
+	// not nil, and is refused for having no weight per value.
+	New: func(v Values) (Distribution, error) {
+		return distribution(NewDiscrete(v.Lists["values"], v.Lists["weights"]))
+	},
+	Describe: func(v Values) string { return fmt.Sprintf("discrete(%d values)", len(v.Lists["values"])) },
+}

@@ -62,3 +62,22 @@ func (d LogNormal) CDF(x float64) float64 {
 func (d LogNormal) Quantile(p float64) float64 { return math.Exp(d.Mu + d.Sigma*normQuantile(p)) }
 
 var _ Distribution = LogNormal{}
+
+var lognormalKind = Kind{
+	Name:   "lognormal",
+	Params: []Param{{Name: "p05"}, {Name: "p95"}, {Name: "mu"}, {Name: "sigma"}},
+	Forms:  [][]string{{"p05", "p95"}, {"mu", "sigma"}},
+	Note:   "0 < p05 < p95; sigma > 0",
+	New: func(v Values) (Distribution, error) {
+		if _, ok := v.Nums["mu"]; ok {
+			return distribution(NewLogNormal(v.Nums["mu"], v.Nums["sigma"]))
+		}
+		return distribution(NewLogNormal90(v.Nums["p05"], v.Nums["p95"]))
+	},
+	Describe: func(v Values) string {
+		if _, ok := v.Nums["mu"]; ok {
+			return fmt.Sprintf("lognormal(mu %g, sigma %g)", v.Nums["mu"], v.Nums["sigma"])
+		}
+		return fmt.Sprintf("lognormal(90%% in %g..%g)", v.Nums["p05"], v.Nums["p95"])
+	},
+}

@@ -54,3 +54,13 @@ func (d LogUniform) Quantile(p float64) float64 {
 }
 
 var _ Distribution = LogUniform{}
+
+var loguniformKind = Kind{
+	Name:   "loguniform",
+	Params: []Param{{Name: "min"}, {Name: "max"}},
+	Note:   "0 < min < max; for ranges spanning orders of magnitude",
+	New: func(v Values) (Distribution, error) {
+		return distribution(NewLogUniform(v.Nums["min"], v.Nums["max"]))
+	},
+	Describe: func(v Values) string { return fmt.Sprintf("loguniform(%g, %g)", v.Nums["min"], v.Nums["max"]) },
+}

@@ -20,3 +20,19 @@ func NewPERT(min, mode, max, shape float64) (Beta, error) {
 	w := max - min
 	return Beta{1 + shape*(mode-min)/w, 1 + shape*(max-mode)/w, min, max}, nil
 }
+
+var pertKind = Kind{
+	Name:   "pert",
+	Params: []Param{{Name: "min"}, {Name: "mode"}, {Name: "max"}, {Name: "shape", Optional: true, Default: 4}},
+	Note:   "Beta-PERT: mean (min + shape·mode + max) / (shape + 2)",
+	New: func(v Values) (Distribution, error) {
+		return distribution(NewPERT(v.Nums["min"], v.Nums["mode"], v.Nums["max"], v.Nums["shape"]))
+	},
+	Describe: func(v Values) string {
+		lo, mo, hi, shape := v.Nums["min"], v.Nums["mode"], v.Nums["max"], v.Nums["shape"]
+		if shape != 4 {
+			return fmt.Sprintf("pert(%g, %g, %g, shape %g)", lo, mo, hi, shape)
+		}
+		return fmt.Sprintf("pert(%g, %g, %g)", lo, mo, hi)
+	},
+}

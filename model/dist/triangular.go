@@ -1,6 +1,7 @@
 package dist
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 )
@@ -51,3 +52,15 @@ func (d Triangular) Quantile(p float64) float64 {
 }
 
 var _ Distribution = Triangular{}
+
+var triangularKind = Kind{
+	Name:   "triangular",
+	Params: []Param{{Name: "min"}, {Name: "mode"}, {Name: "max"}},
+	Note:   "min <= mode <= max, min < max",
+	New: func(v Values) (Distribution, error) {
+		return distribution(NewTriangular(v.Nums["min"], v.Nums["mode"], v.Nums["max"]))
+	},
+	Describe: func(v Values) string {
+		return fmt.Sprintf("triangular(%g, %g, %g)", v.Nums["min"], v.Nums["mode"], v.Nums["max"])
+	},
+}

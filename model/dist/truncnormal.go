@@ -1,6 +1,7 @@
 package dist
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 )
@@ -56,3 +57,13 @@ func (d TruncNormal) Quantile(p float64) float64 {
 }
 
 var _ Distribution = TruncNormal{}
+
+var truncnormalKind = Kind{
+	Name:   "truncnormal",
+	Params: []Param{{Name: "mean"}, {Name: "sd"}},
+	Note:   "a normal truncated at zero; sd > 0",
+	New: func(v Values) (Distribution, error) {
+		return distribution(NewTruncNormal(v.Nums["mean"], v.Nums["sd"]))
+	},
+	Describe: func(v Values) string { return fmt.Sprintf("truncnormal(%g, sd %g)", v.Nums["mean"], v.Nums["sd"]) },
+}

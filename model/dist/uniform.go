@@ -29,3 +29,13 @@ func (d Uniform) Quantile(p float64) float64 {
 }
 
 var _ Distribution = Uniform{}
+
+var uniformKind = Kind{
+	Name:   "uniform",
+	Params: []Param{{Name: "min"}, {Name: "max"}},
+	Note:   "min < max",
+	New: func(v Values) (Distribution, error) {
+		return distribution(NewUniform(v.Nums["min"], v.Nums["max"]))
+	},
+	Describe: func(v Values) string { return fmt.Sprintf("uniform(%g, %g)", v.Nums["min"], v.Nums["max"]) },
+}
