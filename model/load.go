@@ -824,28 +824,23 @@ func (d *decoder) safeguards(s *Scenario, n *node, findings refs) refs {
 				touched[e.Finding] = true
 			}
 			var kinds []int
-			for k, key := range effectKeys {
-				if _, ok := em[key]; ok {
+			for k, ek := range effectKinds {
+				if _, ok := em[ek.key]; ok {
 					kinds = append(kinds, k)
 				}
 			}
 			if len(kinds) != 1 {
-				d.add(en, ep, "must have exactly one of %s (got %d)", strings.Join(effectKeys[:], ", "), len(kinds))
+				d.add(en, ep, "must have exactly one of %s (got %d)", strings.Join(effectKeys(), ", "), len(kinds))
 				continue
 			}
 			e.Kind = EffectKind(kinds[0])
-			key := effectKeys[e.Kind]
-			vp := ep + "." + key
-			e.Value, _ = d.estimate(em[key], vp, false)
-			switch e.Kind {
-			case ALEReduction:
-				d.within(e.Value, em[key], vp, 0, 1, "a reduction fraction")
-			default:
-				d.nonNegative(e.Value, em[key], vp)
-			}
+			ek := effectKinds[e.Kind]
+			vp := ep + "." + ek.key
+			e.Value, _ = d.estimate(em[ek.key], vp, false)
+			ek.validate(d, e.Value, em[ek.key], vp)
 			if an, ok := em["applies_to"]; ok {
 				switch v := d.str(an, ep+".applies_to"); {
-				case e.Kind != ALEReduction:
+				case !ek.appliesTo:
 					d.add(an, ep+".applies_to", "only an ale_reduction takes applies_to")
 				case v == "loss":
 					e.OnLoss = true
@@ -854,8 +849,8 @@ func (d *decoder) safeguards(s *Scenario, n *node, findings refs) refs {
 					d.add(an, ep+".applies_to", "must be frequency or loss (got %s)", an.describe())
 				}
 			}
-			if e.Kind == NewAFE && e.Finding >= 0 && e.Finding < len(s.Findings) && s.Findings[e.Finding].Hazard >= 0 {
-				d.add(em[key], vp, "finding %q takes its frequency from a shared hazard; use frequency_factor", e.FindingID)
+			if ek.ownFrequency && e.Finding >= 0 && e.Finding < len(s.Findings) && s.Findings[e.Finding].Hazard >= 0 {
+				d.add(em[ek.key], vp, "finding %q takes its frequency from a shared hazard; use frequency_factor", e.FindingID)
 			}
 			sg.Effects = append(sg.Effects, e)
 		}
@@ -910,34 +905,26 @@ func (d *decoder) checkAdjusted(s *Scenario) {
 		if f.Status != Quantified || f.Hazard >= len(s.Hazards) {
 			continue
 		}
-		afe, loss := s.FrequencyOf(f).Point(), f.Loss.Point
-		fac, lfac := 1.0, 1.0
+		r := reach{afe: s.FrequencyOf(f).Point(), fac: 1, loss: f.Loss.Point, lfac: 1}
 		for _, sg := range s.Safeguards {
 			for _, e := range sg.Effects {
 				if e.Finding != i || e.Value.Dist == nil {
 					continue
 				}
-				v := max(e.Value.Point, e.Value.Dist.Quantile(1-1e-9))
-				switch e.Kind {
-				case FrequencyFactor:
-					fac *= max(v, 1)
-				case LossFactor:
-					lfac *= max(v, 1)
-				case NewAFE:
-					afe = max(afe, v)
-				case NewLoss:
-					loss = max(loss, v)
-				default:
+				raise := effectKinds[e.Kind].raise
+				if raise == nil {
 					continue
 				}
+				v := max(e.Value.Point, e.Value.Dist.Quantile(1-1e-9))
+				onAFE, onLoss := raise(&r, v)
 				at := &node{line: e.Value.Pos.Line, col: e.Value.Pos.Col}
-				if x := afe * fac; (e.Kind == FrequencyFactor || e.Kind == NewAFE) && x > MaxAFE {
+				if x := r.afe * r.fac; onAFE && x > MaxAFE {
 					d.add(at, e.Value.Path, "with the other effects on finding %q can take its AFE to %.3g events a year, above %g", f.ID, x, float64(MaxAFE))
-					fac, afe = 1, 0
+					r.fac, r.afe = 1, 0
 				}
-				if x := loss * lfac; (e.Kind == LossFactor || e.Kind == NewLoss) && x > 1e100 {
+				if x := r.loss * r.lfac; onLoss && x > 1e100 {
 					d.add(at, e.Value.Path, "with the other effects on finding %q can take its loss per event to %.3g, above 1e100", f.ID, x)
-					lfac, loss = 1, 0
+					r.lfac, r.loss = 1, 0
 				}
 			}
 		}
