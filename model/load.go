@@ -394,6 +394,12 @@ func (d *decoder) uniqueID(seen refs, n *node, path, kind string, i int) string 
 		return ""
 	}
 	seen[id] = i
+	// Stream keys join ids with "/" (finding/ID/loss, safeguard/ID/effect/FINDING): a "/" in an id
+	// would let two inputs share one random stream. The id stays registered, so references to it
+	// raise no second error.
+	if strings.Contains(id, "/") {
+		d.add(n, path, "an id may not contain \"/\", the separator of the engine's random-stream keys (got %q)", id)
+	}
 	return id
 }
 
