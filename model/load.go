@@ -394,6 +394,12 @@ func (d *decoder) uniqueID(seen refs, n *node, path, kind string, i int) string 
 		return ""
 	}
 	seen[id] = i
+	// Stream keys join ids with "/" (finding/ID/loss, safeguard/ID/effect/FINDING): a "/" in an id
+	// would let two inputs share one random stream. The id stays registered, so references to it
+	// raise no second error.
+	if strings.Contains(id, "/") {
+		d.add(n, path, "an id may not contain \"/\", the separator of the engine's random-stream keys (got %q)", id)
+	}
 	return id
 }
 
@@ -663,22 +669,9 @@ func (d *decoder) within(e Estimate, n *node, path string, lo, hi float64, what 
 	}
 }
 
-var distParams = map[string][]string{
-	"constant":    {"value"},
-	"uniform":     {"min", "max"},
-	"triangular":  {"min", "mode", "max"},
-	"pert":        {"min", "mode", "max", "shape"},
-	"lognormal":   {"p05", "p95", "mu", "sigma"},
-	"loguniform":  {"min", "max"},
-	"beta":        {"alpha", "beta", "min", "max"},
-	"truncnormal": {"mean", "sd"},
-	"discrete":    {"values", "weights"},
-}
-
-var distNames = []string{"constant", "uniform", "triangular", "pert", "lognormal", "loguniform", "beta", "truncnormal", "discrete"}
-
-// estimate reads a plain number or {dist: ..., params..., point: ...}. With named, a "name" key is
-// allowed and returned (for factors of a product).
+// estimate reads a plain number or {dist: ..., params..., point: ...}, the parameters as the
+// distribution's kind in the dist registry lists them. With named, a "name" key is allowed and
+// returned (for factors of a product).
 func (d *decoder) estimate(n *node, path string, named bool) (Estimate, string) {
 	bad := Estimate{Dist: dist.Constant{}, Path: path, Pos: Pos{n.line, n.col}}
 	if n.kind == scalarNode {
@@ -694,22 +687,24 @@ func (d *decoder) estimate(n *node, path string, named bool) (Estimate, string) 
 		d.add(n, path, "must be a number or a distribution such as {dist: pert, min: 1, mode: 2, max: 5} (got %s)", n.describe())
 		return bad, ""
 	}
+	names := dist.Names()
 	kind := "constant"
 	if k := n.index("dist"); k >= 0 {
 		kind = d.str(n.vals[k], path+".dist")
-		if _, ok := distParams[kind]; !ok {
-			msg := fmt.Sprintf("unknown distribution %q (want one of %s)", kind, strings.Join(distNames, ", "))
-			if s := nearest(kind, distNames); s != "" {
-				msg = fmt.Sprintf("unknown distribution %q: did you mean %q? (want one of %s)", kind, s, strings.Join(distNames, ", "))
+		if _, ok := dist.Lookup(kind); !ok {
+			msg := fmt.Sprintf("unknown distribution %q (want one of %s)", kind, strings.Join(names, ", "))
+			if s := nearest(kind, names); s != "" {
+				msg = fmt.Sprintf("unknown distribution %q: did you mean %q? (want one of %s)", kind, s, strings.Join(names, ", "))
 			}
 			d.add(n.vals[k], path+".dist", "%s", msg)
 			return bad, ""
 		}
 	} else if n.index("value") < 0 {
-		d.add(n, path+".dist", "missing required field (want one of %s, or a plain number)", strings.Join(distNames, ", "))
+		d.add(n, path+".dist", "missing required field (want one of %s, or a plain number)", strings.Join(names, ", "))
 		return bad, ""
 	}
-	allowed := append([]string{"dist", "point"}, distParams[kind]...)
+	kd, _ := dist.Lookup(kind)
+	allowed := append([]string{"dist", "point"}, kd.ParamNames()...)
 	if named {
 		allowed = append(allowed, "name")
 	}
@@ -721,107 +716,40 @@ func (d *decoder) estimate(n *node, path string, named bool) (Estimate, string) 
 	if named {
 		name = d.str(m["name"], path+".name")
 	}
+	form, conflict := kd.Form(func(key string) bool { _, ok := m[key]; return ok })
+	if conflict != "" {
+		d.add(n, path, "%s", conflict)
+		return bad, name
+	}
 	nerr := len(d.errs)
-	get := func(key string) (float64, bool) {
-		return d.num(d.required(m, n, path, key, "a number"), path+"."+key)
-	}
-	opt := func(key string, def float64) (float64, bool) {
-		if _, ok := m[key]; !ok {
-			return def, true
-		}
-		return d.num(m[key], path+"."+key)
-	}
-	var dd dist.Distribution
-	var err error
-	var spec string
-	switch kind {
-	case "constant":
-		v, ok := get("value")
-		if ok {
-			dd, err = dist.NewConstant(v)
-			spec = dist.FormatFloat(v)
-		}
-	case "uniform", "loguniform":
-		lo, ok1 := get("min")
-		hi, ok2 := get("max")
-		if ok1 && ok2 {
-			if kind == "uniform" {
-				dd, err = dist.NewUniform(lo, hi)
-			} else {
-				dd, err = dist.NewLogUniform(lo, hi)
-			}
-			spec = fmt.Sprintf("%s(%g, %g)", kind, lo, hi)
-		}
-	case "triangular", "pert":
-		lo, ok1 := get("min")
-		mo, ok2 := get("mode")
-		hi, ok3 := get("max")
-		shape, ok4 := opt("shape", 4)
-		if ok1 && ok2 && ok3 && ok4 {
-			if kind == "triangular" {
-				dd, err = dist.NewTriangular(lo, mo, hi)
-				spec = fmt.Sprintf("triangular(%g, %g, %g)", lo, mo, hi)
-			} else {
-				dd, err = dist.NewPERT(lo, mo, hi, shape)
-				spec = fmt.Sprintf("pert(%g, %g, %g)", lo, mo, hi)
-				if shape != 4 {
-					spec = fmt.Sprintf("pert(%g, %g, %g, shape %g)", lo, mo, hi, shape)
-				}
-			}
-		}
-	case "lognormal":
-		_, has05 := m["p05"]
-		_, has95 := m["p95"]
-		_, hasMu := m["mu"]
-		_, hasSigma := m["sigma"]
+	v := dist.Values{Nums: map[string]float64{}, Lists: map[string][]float64{}}
+	for _, p := range form {
+		x, given := m[p.Name]
+		pp := path + "." + p.Name
 		switch {
-		case (has05 || has95) && (hasMu || hasSigma):
-			d.add(n, path, "give a lognormal either p05 and p95, or mu and sigma, not both")
-		case hasMu || hasSigma:
-			mu, ok1 := get("mu")
-			sg, ok2 := get("sigma")
-			if ok1 && ok2 {
-				dd, err = dist.NewLogNormal(mu, sg)
-				spec = fmt.Sprintf("lognormal(mu %g, sigma %g)", mu, sg)
+		case p.List && !p.Optional:
+			v.Lists[p.Name] = d.numList(d.required(m, n, path, p.Name, "a list of numbers"), pp)
+		case p.List && given:
+			// A list given, even empty or null, is not "left out": the kind refuses it.
+			xs := d.numList(x, pp)
+			if xs == nil {
+				xs = []float64{}
 			}
-		default:
-			lo, ok1 := get("p05")
-			hi, ok2 := get("p95")
-			if ok1 && ok2 {
-				dd, err = dist.NewLogNormal90(lo, hi)
-				spec = fmt.Sprintf("lognormal(90%% in %g..%g)", lo, hi)
+			v.Lists[p.Name] = xs
+		case !p.Optional:
+			if y, ok := d.num(d.required(m, n, path, p.Name, "a number"), pp); ok {
+				v.Nums[p.Name] = y
 			}
-		}
-	case "beta":
-		a, ok1 := get("alpha")
-		b, ok2 := get("beta")
-		lo, ok3 := opt("min", 0)
-		hi, ok4 := opt("max", 1)
-		if ok1 && ok2 && ok3 && ok4 {
-			dd, err = dist.NewBeta(a, b, lo, hi)
-			spec = fmt.Sprintf("beta(%g, %g)", a, b)
-		}
-	case "truncnormal":
-		mu, ok1 := get("mean")
-		sd, ok2 := get("sd")
-		if ok1 && ok2 {
-			dd, err = dist.NewTruncNormal(mu, sd)
-			spec = fmt.Sprintf("truncnormal(%g, sd %g)", mu, sd)
-		}
-	case "discrete":
-		vals := d.numList(d.required(m, n, path, "values", "a list of numbers"), path+".values")
-		var ws []float64
-		if w, ok := m["weights"]; ok {
-			ws = d.numList(w, path+".weights")
-			if ws == nil {
-				ws = []float64{}
+		case given:
+			if y, ok := d.num(x, pp); ok {
+				v.Nums[p.Name] = y
 			}
-		}
-		if len(d.errs) == nerr {
-			dd, err = dist.NewDiscrete(vals, ws)
-			spec = fmt.Sprintf("discrete(%d values)", len(vals))
 		}
 	}
+	if len(d.errs) != nerr {
+		return bad, name
+	}
+	dd, spec, err := kd.Build(v)
 	if err != nil {
 		var pe *dist.ParamError
 		if errors.As(err, &pe) {
@@ -834,9 +762,6 @@ func (d *decoder) estimate(n *node, path string, named bool) (Estimate, string) 
 		} else {
 			d.add(n, path, "%v", err)
 		}
-		return bad, name
-	}
-	if dd == nil {
 		return bad, name
 	}
 	e := Estimate{Dist: dd, Point: dd.Mean(), Spec: spec, Path: path, Pos: Pos{n.line, n.col}}
@@ -905,28 +830,23 @@ func (d *decoder) safeguards(s *Scenario, n *node, findings refs) refs {
 				touched[e.Finding] = true
 			}
 			var kinds []int
-			for k, key := range effectKeys {
-				if _, ok := em[key]; ok {
+			for k, ek := range effectKinds {
+				if _, ok := em[ek.key]; ok {
 					kinds = append(kinds, k)
 				}
 			}
 			if len(kinds) != 1 {
-				d.add(en, ep, "must have exactly one of %s (got %d)", strings.Join(effectKeys[:], ", "), len(kinds))
+				d.add(en, ep, "must have exactly one of %s (got %d)", strings.Join(effectKeys(), ", "), len(kinds))
 				continue
 			}
 			e.Kind = EffectKind(kinds[0])
-			key := effectKeys[e.Kind]
-			vp := ep + "." + key
-			e.Value, _ = d.estimate(em[key], vp, false)
-			switch e.Kind {
-			case ALEReduction:
-				d.within(e.Value, em[key], vp, 0, 1, "a reduction fraction")
-			default:
-				d.nonNegative(e.Value, em[key], vp)
-			}
+			ek := effectKinds[e.Kind]
+			vp := ep + "." + ek.key
+			e.Value, _ = d.estimate(em[ek.key], vp, false)
+			ek.validate(d, e.Value, em[ek.key], vp)
 			if an, ok := em["applies_to"]; ok {
 				switch v := d.str(an, ep+".applies_to"); {
-				case e.Kind != ALEReduction:
+				case !ek.appliesTo:
 					d.add(an, ep+".applies_to", "only an ale_reduction takes applies_to")
 				case v == "loss":
 					e.OnLoss = true
@@ -935,8 +855,8 @@ func (d *decoder) safeguards(s *Scenario, n *node, findings refs) refs {
 					d.add(an, ep+".applies_to", "must be frequency or loss (got %s)", an.describe())
 				}
 			}
-			if e.Kind == NewAFE && e.Finding >= 0 && e.Finding < len(s.Findings) && s.Findings[e.Finding].Hazard >= 0 {
-				d.add(em[key], vp, "finding %q takes its frequency from a shared hazard; use frequency_factor", e.FindingID)
+			if ek.ownFrequency && e.Finding >= 0 && e.Finding < len(s.Findings) && s.Findings[e.Finding].Hazard >= 0 {
+				d.add(em[ek.key], vp, "finding %q takes its frequency from a shared hazard; use frequency_factor", e.FindingID)
 			}
 			sg.Effects = append(sg.Effects, e)
 		}
@@ -991,34 +911,26 @@ func (d *decoder) checkAdjusted(s *Scenario) {
 		if f.Status != Quantified || f.Hazard >= len(s.Hazards) {
 			continue
 		}
-		afe, loss := s.FrequencyOf(f).Point(), f.Loss.Point
-		fac, lfac := 1.0, 1.0
+		r := reach{afe: s.FrequencyOf(f).Point(), fac: 1, loss: f.Loss.Point, lfac: 1}
 		for _, sg := range s.Safeguards {
 			for _, e := range sg.Effects {
 				if e.Finding != i || e.Value.Dist == nil {
 					continue
 				}
-				v := max(e.Value.Point, e.Value.Dist.Quantile(1-1e-9))
-				switch e.Kind {
-				case FrequencyFactor:
-					fac *= max(v, 1)
-				case LossFactor:
-					lfac *= max(v, 1)
-				case NewAFE:
-					afe = max(afe, v)
-				case NewLoss:
-					loss = max(loss, v)
-				default:
+				raise := effectKinds[e.Kind].raise
+				if raise == nil {
 					continue
 				}
+				v := max(e.Value.Point, e.Value.Dist.Quantile(1-1e-9))
+				onAFE, onLoss := raise(&r, v)
 				at := &node{line: e.Value.Pos.Line, col: e.Value.Pos.Col}
-				if x := afe * fac; (e.Kind == FrequencyFactor || e.Kind == NewAFE) && x > MaxAFE {
+				if x := r.afe * r.fac; onAFE && x > MaxAFE {
 					d.add(at, e.Value.Path, "with the other effects on finding %q can take its AFE to %.3g events a year, above %g", f.ID, x, float64(MaxAFE))
-					fac, afe = 1, 0
+					r.fac, r.afe = 1, 0
 				}
-				if x := loss * lfac; (e.Kind == LossFactor || e.Kind == NewLoss) && x > 1e100 {
+				if x := r.loss * r.lfac; onLoss && x > 1e100 {
 					d.add(at, e.Value.Path, "with the other effects on finding %q can take its loss per event to %.3g, above 1e100", f.ID, x)
-					lfac, loss = 1, 0
+					r.lfac, r.loss = 1, 0
 				}
 			}
 		}

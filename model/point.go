@@ -2,76 +2,8 @@ package model
 
 import (
 	"fmt"
-	"math"
 	"sort"
 )
-
-// Adjust is the combined effect of a set of safeguards on one finding. Replacement values (new AFE,
-// new loss) apply first, the lowest winning when several replace the same value; factors then
-// multiply, so effects combine multiplicatively and a portfolio never double-counts.
-type Adjust struct {
-	newAFE, newLoss        float64 // NaN when nothing replaces the value
-	freqFactor, lossFactor float64
-}
-
-// NoAdjust is the identity: no safeguard in place.
-func NoAdjust() Adjust {
-	return Adjust{newAFE: math.NaN(), newLoss: math.NaN(), freqFactor: 1, lossFactor: 1}
-}
-
-// Add folds in one effect with value v (an ALE reduction fraction, a factor, or a new value).
-func (a *Adjust) Add(kind EffectKind, onLoss bool, v float64) {
-	switch kind {
-	case ALEReduction:
-		if onLoss {
-			a.lossFactor *= 1 - v
-		} else {
-			a.freqFactor *= 1 - v
-		}
-	case FrequencyFactor:
-		a.freqFactor *= v
-	case LossFactor:
-		a.lossFactor *= v
-	case NewAFE:
-		if math.IsNaN(a.newAFE) || v < a.newAFE {
-			a.newAFE = v
-		}
-	case NewLoss:
-		if math.IsNaN(a.newLoss) || v < a.newLoss {
-			a.newLoss = v
-		}
-	}
-}
-
-// AFE returns the adjusted frequency given the base frequency.
-func (a Adjust) AFE(base float64) float64 {
-	if !math.IsNaN(a.newAFE) {
-		base = a.newAFE
-	}
-	return base * a.freqFactor
-}
-
-// LossScale returns the factor by which each event's loss is multiplied, given the base mean
-// loss: a replacement loss L' acts as the factor L'/mean, so per-event variability is kept.
-func (a Adjust) LossScale(baseMean float64) float64 {
-	f := a.lossFactor
-	if !math.IsNaN(a.newLoss) {
-		if baseMean > 0 {
-			f *= a.newLoss / baseMean
-		} else {
-			f = 0
-		}
-	}
-	return f
-}
-
-// Loss returns the adjusted loss per event given the base loss (for point arithmetic).
-func (a Adjust) Loss(base float64) float64 {
-	if !math.IsNaN(a.newLoss) {
-		base = a.newLoss
-	}
-	return base * a.lossFactor
-}
 
 // PointResult is the 1983 arithmetic on the scenario's point values.
 type PointResult struct {

@@ -140,31 +140,6 @@ func Const(x float64) Estimate {
 	return Estimate{Dist: dist.Constant{V: x}, Point: x, Spec: dist.FormatFloat(x)}
 }
 
-// EffectKind is what a safeguard changes on a finding.
-type EffectKind int
-
-const (
-	ALEReduction    EffectKind = iota // ALE falls by the fraction Value
-	FrequencyFactor                   // AFE multiplied by Value
-	LossFactor                        // each event's loss multiplied by Value
-	NewAFE                            // AFE replaced by Value
-	NewLoss                           // loss per event replaced by Value (scaled: see Effect)
-)
-
-var effectKeys = [...]string{"ale_reduction", "frequency_factor", "loss_factor", "new_afe", "new_loss"}
-
-func (k EffectKind) String() string { return effectKeys[k] }
-
-// Effect is one safeguard's change to one finding.
-type Effect struct {
-	Finding   int // index into Findings
-	Kind      EffectKind
-	Value     Estimate
-	OnLoss    bool // for ALEReduction: applied to the loss instead of the frequency
-	Pos       Pos
-	FindingID string
-}
-
 // Safeguard is a control with costs and effects on one or more findings.
 type Safeguard struct {
 	ID, Title   string

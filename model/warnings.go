@@ -36,11 +36,12 @@ func (s *Scenario) Warnings() []Warning {
 		none := true
 		for j, e := range sg.Effects {
 			touched[e.Finding] = true
-			if _, hi := e.Value.Dist.Support(); e.Kind == FrequencyFactor && hi > 1 {
-				add(e.Pos, fmt.Sprintf("safeguards[%d].effects[%d].frequency_factor", k, j), "a frequency factor above 1 raises the AFE; where events are thinned (the exceedance curve with a safeguard set, capped findings with estimated ALE) it is simulated as 1")
+			ek := effectKinds[e.Kind]
+			if msg := ek.warn(e.Value); msg != "" {
+				add(e.Pos, fmt.Sprintf("safeguards[%d].effects[%d].%s", k, j, ek.key), "%s", msg)
 			}
 			lo, hi := e.Value.Dist.Support()
-			identity := lo == hi && ((e.Kind == ALEReduction && lo == 0) || ((e.Kind == FrequencyFactor || e.Kind == LossFactor) && lo == 1))
+			identity := lo == hi && lo == ek.neutral // never for a kind whose neutral is NaN
 			none = none && identity
 		}
 		if none {
