@@ -242,12 +242,12 @@ type worker struct {
 	excess         []float64 // per asset: this year's losses beyond its value, max(S - V, 0)
 	assetRaw       []float64 // per asset: this year's losses before the cap, S
 	cf             []float64 // per finding: the closed-form part of ALE(theta)
-	tmp          []float64
-	raw          []float64 // per finding: the year's loss before asset caps
-	clamped      int64     // AFE draws clamped at model.MaxAFE
-	drawn        []float64 // recorded input draws (sensitivity)
-	sink         TrialSink
-	cols         []int // quantity index of each sink column after the trial index
+	tmp            []float64
+	raw            []float64 // per finding: the year's loss before asset caps
+	clamped        int64     // AFE draws clamped at model.MaxAFE
+	drawn          []float64 // recorded input draws (sensitivity)
+	sink           TrialSink
+	cols           []int // quantity index of each sink column after the trial index
 }
 
 func newWorker(p *plan, seed uint64, exactTotals bool) *worker {
@@ -491,4 +491,3 @@ func (w *worker) trial(t int64) {
 		q[p.inputs[k].q] = w.drawn[k]
 	}
 }
-

@@ -59,4 +59,3 @@ func (w *worker) recommendedLoss() float64 {
 	}
 	return total
 }
-

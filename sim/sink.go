@@ -28,4 +28,3 @@ func newBlock(index, first int64, n, ncol int) *Block {
 	}
 	return b
 }
-

@@ -36,12 +36,12 @@ type pEffect struct {
 }
 
 type pUnit struct {
-	members  []int // plan finding indices
+	members []int // plan finding indices
 	// correction: the control variate's term of an asset whose findings have no closed form,
 	// -(S - min(S, V)), re-simulated under safeguards on the year's own events (events.go)
 	correction bool
-	asset      int // plan asset index when correction
-	sgs      []int // plan safeguard indices acting on a member, by bit
+	asset      int   // plan asset index when correction
+	sgs        []int // plan safeguard indices acting on a member, by bit
 	// eff[b][m] is the index, in safeguard sgs[b]'s effects, of its effect on member m, or -1.
 	eff [][]int
 	// qTable is the first of the unit's 2^len(sgs) table quantities (Options.UnitTables), -1 when
