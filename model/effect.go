@@ -81,12 +81,9 @@ var effectKinds = [...]effectKind{
 		add:      func(a *Adjust, _ bool, v float64) { a.freqFactor *= v },
 		raise:    func(r *reach, v float64) (bool, bool) { r.fac *= max(v, 1); return true, false },
 		neutral:  1,
-		warn: func(v Estimate) string {
-			if _, hi := v.Dist.Support(); hi > 1 {
-				return "a frequency factor above 1 raises the AFE; where events are thinned (the exceedance curve with a safeguard set, capped findings with estimated ALE) it is simulated as 1"
-			}
-			return ""
-		},
+		// A factor above 1 adds events wherever events are re-simulated (sim/events.go), so it
+		// needs no warning.
+		warn: noWarning,
 	},
 	LossFactor: {
 		key:      "loss_factor",

@@ -49,6 +49,7 @@ func continuousCases(t *testing.T) map[string]Distribution {
 		"truncnormal-far":    must(NewTruncNormal(-10, 1)), // review: Erfcinv gave +Inf here
 		"truncnormal-limit":  must(NewTruncNormal(-29, 1)), // the validation limit is -30
 		"beta-small-0.2":     must(NewBeta(0.2, 0.3, 0, 1)),
+		"exponential":        must(NewExponential(2500)),
 	}
 }
 
@@ -136,6 +137,13 @@ func TestAgainstGonum(t *testing.T) {
 	}
 	if math.Abs(ln.Mean()-g.Mean()) > 1e-12 || math.Abs(ln.Variance()-g.Variance()) > 1e-9 {
 		t.Errorf("lognormal moments differ from gonum")
+	}
+	ex, _ := NewExponential(2500)
+	ge := distuv.Exponential{Rate: 1.0 / 2500}
+	for _, x := range []float64{1, 100, 2500, 10000, 50000} {
+		if a, b := ex.CDF(x), ge.CDF(x); math.Abs(a-b) > 1e-12 {
+			t.Errorf("exponential CDF(%g) = %g, gonum %g", x, a, b)
+		}
 	}
 	if math.Abs(tri.Variance()-gt.Variance()) > 1e-12 {
 		t.Errorf("triangular variance %g, gonum %g", tri.Variance(), gt.Variance())

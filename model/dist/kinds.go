@@ -19,6 +19,7 @@ var kinds = []*Kind{
 	&betaKind,
 	&truncnormalKind,
 	&discreteKind,
+	&exponentialKind,
 }
 
 // Param is one parameter of a distribution kind, as a scenario writes it.

@@ -9,7 +9,7 @@ import (
 // The registry's order is append-only: it is the order of the loader's "want one of" lists (pinned
 // word for word by the bad-input catalogue) and of the docs' table.
 func TestKindsOrderAppendOnly(t *testing.T) {
-	pinned := []string{"constant", "uniform", "triangular", "pert", "lognormal", "loguniform", "beta", "truncnormal", "discrete"}
+	pinned := []string{"constant", "uniform", "triangular", "pert", "lognormal", "loguniform", "beta", "truncnormal", "discrete", "exponential"}
 	names := Names()
 	if len(names) < len(pinned) || !slices.Equal(names[:len(pinned)], pinned) {
 		t.Fatalf("Names() = %v, want it to start with %v (append new kinds at the end)", names, pinned)
@@ -96,6 +96,7 @@ func TestBuildEveryKind(t *testing.T) {
 		{"truncnormal", nums("mean", 1.0, "sd", 2.0), TruncNormal{1, 2}, "truncnormal(1, sd 2)"},
 		{"discrete", nums("values", []float64{1, 2}), must(NewDiscrete([]float64{1, 2}, nil)), "discrete(2 values)"},
 		{"discrete", nums("values", []float64{1, 2}, "weights", []float64{3, 1}), must(NewDiscrete([]float64{1, 2}, []float64{3, 1})), "discrete(2 values)"},
+		{"exponential", nums("mean", 5000.0), Exponential{5000}, "exponential(mean 5000)"},
 	}
 	tested := map[string]bool{}
 	for _, c := range cases {
