@@ -60,3 +60,24 @@ safeguards:
 		t.Error("unknown safeguard accepted")
 	}
 }
+
+// TestInputNamesFromModel: the engine's inputs are the model's, by name and in order, on every
+// shipped scenario (validation of names, as a correlations section uses them, relies on it).
+func TestInputNamesFromModel(t *testing.T) {
+	for _, path := range []string{"../scenarios/soes-1983.yaml", "../scenarios/usps-wets-access.yaml", "../scenarios/usps-cloud-records.yaml", "../scenarios/bench-30.yaml"} {
+		s := load(t, path)
+		ins, err := sim.Inputs(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := s.InputNames()
+		if len(ins) != len(want) {
+			t.Fatalf("%s: %d engine inputs, model names %d", path, len(ins), len(want))
+		}
+		for i := range ins {
+			if ins[i].Name != want[i] {
+				t.Errorf("%s: input %d is %q in the engine, %q in the model", path, i, ins[i].Name, want[i])
+			}
+		}
+	}
+}

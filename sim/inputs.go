@@ -19,49 +19,36 @@ type input struct {
 	q    int // its quantity when recorded
 }
 
-// listInputs lists the plan's uncertain variables with their names, in scenario order.
+// listInputs lists the plan's uncertain variables in scenario order, by the names model gives
+// them (model.Scenario.Inputs), matched on the estimate's field path.
 func (p *plan) listInputs() []input {
+	names := map[string]string{}
+	for _, in := range p.s.Inputs() {
+		names[in.Est.Path] = in.Name
+	}
 	var out []input
-	factorName := func(prefix string, fs []model.Factor, i int) string {
-		if len(fs) == 1 {
-			return prefix + ".afe"
+	add := func(e *pEst) {
+		if !e.konst {
+			out = append(out, input{name: names[e.path], key: p.keys[e.vr], est: e})
 		}
-		if fs[i].Name != "" {
-			return fmt.Sprintf("%s.afe.%s", prefix, fs[i].Name)
-		}
-		return fmt.Sprintf("%s.afe.%d", prefix, i)
 	}
 	for h := range p.hazards {
-		hz := &p.s.Hazards[h]
 		for i := range p.hazards[h].factors {
-			if e := &p.hazards[h].factors[i]; !e.konst {
-				out = append(out, input{name: factorName(hz.ID, hz.AFE.Factors, i), key: p.keys[e.vr], est: e})
-			}
+			add(&p.hazards[h].factors[i])
 		}
 	}
 	for fi := range p.findings {
 		f := &p.findings[fi]
-		mf := &p.s.Findings[f.sIdx]
 		for i := range f.factors {
-			if e := &f.factors[i]; !e.konst {
-				out = append(out, input{name: factorName(f.id, mf.AFE.Factors, i), key: p.keys[e.vr], est: e})
-			}
+			add(&f.factors[i])
 		}
 	}
 	for k := range p.safeguards {
 		sg := &p.safeguards[k]
-		for _, c := range []struct {
-			name string
-			e    *pEst
-		}{{".one_time_cost", &sg.oneTime}, {".annual_cost", &sg.annual}} {
-			if !c.e.konst {
-				out = append(out, input{name: sg.id + c.name, key: p.keys[c.e.vr], est: c.e})
-			}
-		}
+		add(&sg.oneTime)
+		add(&sg.annual)
 		for j := range sg.effects {
-			if e := &sg.effects[j].val; !e.konst {
-				out = append(out, input{name: fmt.Sprintf("%s.effect.%s", sg.id, p.findings[sg.effects[j].finding].id), key: p.keys[e.vr], est: e})
-			}
+			add(&sg.effects[j].val)
 		}
 	}
 	return out

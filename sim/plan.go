@@ -92,6 +92,7 @@ type pEst struct {
 	v     float64 // the value when konst
 	vr    int     // variable number when not konst
 	in    int     // 1 + the index of the recorded input it is (sensitivity), 0 for none
+	path  string  // the estimate's field path in the scenario (model.Estimate.Path)
 }
 
 func (e *pEst) draw(st []stream) float64 {
@@ -169,7 +170,7 @@ func (p *plan) est(e model.Estimate, key string) pEst {
 		}
 		return pEst{d: dist.Constant{V: v}, konst: true, v: v}
 	}
-	return pEst{d: e.Dist, vr: p.newVar(key)}
+	return pEst{d: e.Dist, vr: p.newVar(key), path: e.Path}
 }
 
 func (p *plan) frequency(f model.Frequency, prefix string) []pEst {

@@ -1,0 +1,67 @@
+package model
+
+import "fmt"
+
+// Input is an uncertain estimate drawn once per simulated year (theta), by the name sensitivity
+// prints and a correlations section uses: "3.3-1.afe" (the AFE of a finding, or of a shared
+// hazard), "2.2-1.afe.theft" or "2.2-1.afe.1" (a factor of a product, by its name or position),
+// "rec-3.one_time_cost", "rec-3.annual_cost", "rec-3.effect.2.2-1" (a safeguard's effect on a
+// finding). Certain estimates are not inputs.
+type Input struct {
+	Name string
+	Est  *Estimate
+}
+
+// Inputs lists the scenario's uncertain inputs in scenario order: hazards, quantified findings,
+// then safeguards.
+func (s *Scenario) Inputs() []Input {
+	var out []Input
+	add := func(name string, e *Estimate) {
+		if e.Dist != nil && !e.Certain() {
+			out = append(out, Input{Name: name, Est: e})
+		}
+	}
+	factors := func(prefix string, fs []Factor) {
+		for i := range fs {
+			switch {
+			case len(fs) == 1:
+				add(prefix+".afe", &fs[i].Estimate)
+			case fs[i].Name != "":
+				add(fmt.Sprintf("%s.afe.%s", prefix, fs[i].Name), &fs[i].Estimate)
+			default:
+				add(fmt.Sprintf("%s.afe.%d", prefix, i), &fs[i].Estimate)
+			}
+		}
+	}
+	for h := range s.Hazards {
+		factors(s.Hazards[h].ID, s.Hazards[h].AFE.Factors)
+	}
+	for i := range s.Findings {
+		f := &s.Findings[i]
+		if f.Status != Quantified {
+			continue
+		}
+		if f.Hazard < 0 {
+			factors(f.ID, f.AFE.Factors)
+		}
+	}
+	for k := range s.Safeguards {
+		sg := &s.Safeguards[k]
+		add(sg.ID+".one_time_cost", &sg.OneTimeCost)
+		add(sg.ID+".annual_cost", &sg.AnnualCost)
+		for j := range sg.Effects {
+			add(fmt.Sprintf("%s.effect.%s", sg.ID, s.Findings[sg.Effects[j].Finding].ID), &sg.Effects[j].Value)
+		}
+	}
+	return out
+}
+
+// InputNames lists the names of the scenario's uncertain inputs, in the order of Inputs.
+func (s *Scenario) InputNames() []string {
+	ins := s.Inputs()
+	out := make([]string, len(ins))
+	for i, in := range ins {
+		out[i] = in.Name
+	}
+	return out
+}
