@@ -13,9 +13,9 @@ import (
 
 	"github.com/alesim/alesim/internal/human"
 	"github.com/alesim/alesim/model"
-	"github.com/alesim/alesim/plots"
+	"github.com/alesim/alesim/report"
+	"github.com/alesim/alesim/report/charts"
 	"github.com/alesim/alesim/sim"
-	"github.com/alesim/alesim/sim/output"
 )
 
 type runOptions struct {
@@ -116,16 +116,16 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	if err := checkMemory(est, o.maxMem); err != nil {
 		return err
 	}
-	var stage *output.Staging
+	var stage *report.Staging
 	if o.out != "" {
-		if stage, err = output.Stage(o.out, o.force); err != nil {
+		if stage, err = report.Stage(o.out, o.force); err != nil {
 			return usagef("run: %v", err)
 		}
 		defer stage.Abort() // removes the staging directory unless it was committed
 	}
-	var sink *output.ParquetSink
+	var sink *report.ParquetSink
 	if o.trialsOut {
-		sink = output.NewParquetSink(stage.Path("trials.parquet"), map[string]string{
+		sink = report.NewParquetSink(stage.Path("trials.parquet"), map[string]string{
 			"seed": fmt.Sprint(cfg.Seed), "scenario_sha256": s.SHA256, "trials": fmt.Sprint(cfg.Trials),
 			"version": Version, "block_size": fmt.Sprint(sim.BlockSize)})
 		cfg.Sink = sink
@@ -205,14 +205,14 @@ func recommended(s *model.Scenario, name string, cfg *sim.Config) error {
 }
 
 // writeResults writes every file of a run's output directory into the staging area.
-func writeResults(stage *output.Staging, sum *sim.Summary) error {
-	if err := stage.WriteFile("summary.json", func(w io.Writer) error { return output.WriteJSON(w, sum) }); err != nil {
+func writeResults(stage *report.Staging, sum *sim.Summary) error {
+	if err := stage.WriteFile("summary.json", func(w io.Writer) error { return report.WriteJSON(w, sum) }); err != nil {
 		return err
 	}
-	if err := stage.WriteFile("summary.csv", func(w io.Writer) error { return output.WriteCSV(w, sum) }); err != nil {
+	if err := stage.WriteFile("summary.csv", func(w io.Writer) error { return report.WriteCSV(w, sum) }); err != nil {
 		return err
 	}
-	charts := plots.All(sum)
+	charts := charts.All(sum)
 	for _, c := range charts {
 		for _, ext := range []string{".svg", ".png"} {
 			if err := c.Save(stage.Path(c.Name + ext)); err != nil {
@@ -220,7 +220,7 @@ func writeResults(stage *output.Staging, sum *sim.Summary) error {
 			}
 		}
 	}
-	return stage.WriteFile("report.html", func(w io.Writer) error { return output.WriteHTML(w, sum, charts) })
+	return stage.WriteFile("report.html", func(w io.Writer) error { return report.WriteHTML(w, sum, charts) })
 }
 
 func writeRunTable(w io.Writer, s *sim.Summary) error {

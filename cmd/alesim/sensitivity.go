@@ -10,9 +10,9 @@ import (
 	"text/tabwriter"
 
 	"github.com/alesim/alesim/internal/human"
-	"github.com/alesim/alesim/plots"
+	"github.com/alesim/alesim/report"
+	"github.com/alesim/alesim/report/charts"
 	"github.com/alesim/alesim/sim"
-	"github.com/alesim/alesim/sim/output"
 )
 
 // runSensitivity ranks a scenario's uncertain inputs by how much of a target they decide.
@@ -44,9 +44,9 @@ func runSensitivity(ctx context.Context, stdout, stderr io.Writer, args []string
 	if err != nil {
 		return err
 	}
-	var stage *output.Staging
+	var stage *report.Staging
 	if out != "" {
-		if stage, err = output.Stage(out, force); err != nil {
+		if stage, err = report.Stage(out, force); err != nil {
 			return usagef("sensitivity: %v", err)
 		}
 		defer stage.Abort()
@@ -63,7 +63,7 @@ func runSensitivity(ctx context.Context, stdout, stderr io.Writer, args []string
 		if err := stage.WriteFile("sensitivity.json", func(w io.Writer) error { return writeJSON(w, r) }); err != nil {
 			return err
 		}
-		if c, ok := plots.Tornado(r); ok {
+		if c, ok := charts.Tornado(r); ok {
 			for _, ext := range []string{".svg", ".png"} {
 				if err := c.Save(stage.Path(c.Name + ext)); err != nil {
 					return err

@@ -15,8 +15,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/alesim/alesim/model"
+	"github.com/alesim/alesim/report"
 	"github.com/alesim/alesim/sim"
-	"github.com/alesim/alesim/sim/output"
 )
 
 // parseShard reads --shard: "K/N" (1 <= K <= N), or "env" to take it from a scheduler:
@@ -99,7 +99,7 @@ func runShard(ctx context.Context, stderr io.Writer, s *model.Scenario, path str
 	if err != nil {
 		return err
 	}
-	stage, err := output.Stage(out, force)
+	stage, err := report.Stage(out, force)
 	if err != nil {
 		return usagef("run: %v", err)
 	}
@@ -149,10 +149,10 @@ func runMerge(ctx context.Context, stdout, stderr io.Writer, args []string) erro
 	if format != "table" && format != "json" {
 		return usagef("merge: --format must be table or json (got %q)", format)
 	}
-	var stage *output.Staging
+	var stage *report.Staging
 	if out != "" {
 		var err error
-		if stage, err = output.Stage(out, force); err != nil {
+		if stage, err = report.Stage(out, force); err != nil {
 			return usagef("merge: %v", err)
 		}
 		defer stage.Abort()

@@ -1,4 +1,4 @@
-package output
+package report
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/alesim/alesim/model"
-	"github.com/alesim/alesim/plots"
+	"github.com/alesim/alesim/report/charts"
 	"github.com/alesim/alesim/sim"
 )
 
@@ -52,7 +52,7 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./sim/output -update to create it)", err)
+		t.Fatalf("%v (run go test ./report -update to create it)", err)
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s differs from the golden file:\n%s", name, got)
@@ -159,7 +159,7 @@ func TestStaging(t *testing.T) {
 // runWithSink runs the reference scenario writing trials.parquet.
 func runWithSink(t *testing.T, trials int64) (string, *sim.Summary) {
 	t.Helper()
-	s, err := model.Load("../../scenarios/soes-1983.yaml")
+	s, err := model.Load("../scenarios/soes-1983.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,7 +281,7 @@ func TestParquetIndependentReader(t *testing.T) {
 
 // TestHTMLSelfContained: the report inlines every chart as SVG and fetches nothing.
 func TestHTMLSelfContained(t *testing.T) {
-	s, err := model.Load("../../scenarios/soes-1983.yaml")
+	s, err := model.Load("../scenarios/soes-1983.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +291,7 @@ func TestHTMLSelfContained(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	charts := plots.All(sum)
+	charts := charts.All(sum)
 	var b bytes.Buffer
 	if err := WriteHTML(&b, sum, charts); err != nil {
 		t.Fatal(err)

@@ -1,8 +1,8 @@
-// Package plots draws the charts planners present, from a run's summary alone (so a saved run can
+// Package charts draws the charts planners present, from a run's summary alone (so a saved run can
 // be re-drawn without re-simulating): the annual loss distribution, the loss exceedance curve, the
 // safeguard savings forest plot, ALE by site and by threat class, and point versus simulated ALE per
 // finding. The file extension picks the format (.svg, .png, .pdf), as plot.Save does.
-package plots
+package charts
 
 import (
 	"fmt"
