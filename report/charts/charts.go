@@ -275,13 +275,10 @@ func (logProbTicks) Ticks(min, max float64) []plot.Tick {
 // intervalRows draws one row per item: a line from lo to hi, a dot at the mean and a cross at the
 // point (1983) figure; rows are listed top to bottom.
 type row struct {
-	name            string
-	lo, mean, hi    float64
-	point           float64
-	hasPoint        bool
-	label           string
-	meanColor       color.Color
-	skipNonPositive bool
+	name         string
+	lo, mean, hi float64
+	point        float64
+	hasPoint     bool
 }
 
 func intervalPlot(p *plot.Plot, rows []row, logX bool) {
