@@ -21,13 +21,15 @@ run: build
 	$(BIN) run --out $(OUT)/run --force $(SCENARIO)
 	@echo "open $(OUT)/run/report.html (charts, tables, provenance); point figures in $(OUT)/point.json and point.csv"
 
-# Unit, golden and statistical tests; gofmt and go vet must be clean; the engine under the race detector.
+# Unit, golden and statistical tests; gofmt and go vet must be clean; the engine, the Parquet sink and
+# the commands (point, run, sensitivity, and an interrupted run --trials-file) under the race detector.
 test:
 	@fmt_out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$fmt_out" ]; then echo "gofmt needed on: $$fmt_out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) test -short -count=1 ./...
-	$(GO) test -short -count=1 -race -run 'Determinism|Cancel|Precision|Adding|Bernoulli' ./sim/...
+	$(GO) test -short -count=1 -race -run 'Determinism|Cancel|Adding|ParquetRoundTrip' ./sim/ ./analysis/ ./report/
+	$(GO) test -short -count=1 -race -run 'Golden|Interrupt' ./cmd/alesim/
 
 # Long statistical tests (confidence-interval coverage over many replications).
 test-long:

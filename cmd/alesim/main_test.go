@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,15 @@ import (
 )
 
 const soes = "../../scenarios/soes-1983.yaml"
+
+// contractTrials is the trial count of the JSON contract tests: enough for every figure to be
+// there; fewer with -short.
+func contractTrials() string {
+	if testing.Short() {
+		return "5000"
+	}
+	return "20000"
+}
 
 func runArgs(args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
@@ -113,7 +123,7 @@ func TestPointCSVAndTable(t *testing.T) {
 
 // TestRunJSONContract checks the names the engine issue fixes for run's JSON.
 func TestRunJSONContract(t *testing.T) {
-	code, stdout, stderr := runArgs("run", "--trials", "20000", "--format", "json", soes)
+	code, stdout, stderr := runArgs("run", "--trials", contractTrials(), "--format", "json", soes)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -138,7 +148,7 @@ func TestRunJSONContract(t *testing.T) {
 			"annual_loss": {"mean", "p95", "p99"},
 		})
 	}
-	if v["run"].(map[string]any)["trials"].(float64) != 20000 {
+	if fmt.Sprint(v["run"].(map[string]any)["trials"]) != contractTrials() {
 		t.Errorf("trials %v", v["run"])
 	}
 }
@@ -158,7 +168,7 @@ func TestRunTableAndFlags(t *testing.T) {
 // TestRunSafeguardsContract: every safeguard of the report with the fields the cost-benefit issue
 // fixes; the Threeville contingency plan once across 2.2-1 and 2.3-2; a budget names a best set.
 func TestRunSafeguardsContract(t *testing.T) {
-	code, stdout, stderr := runArgs("run", "--trials", "20000", "--budget", "50000", "--format", "json", soes)
+	code, stdout, stderr := runArgs("run", "--trials", contractTrials(), "--budget", "50000", "--format", "json", soes)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -274,6 +284,7 @@ func TestParseBytes(t *testing.T) {
 
 // TestDocExamples runs the worked example of the command's manual (doc.go), so it cannot rot.
 func TestDocExamples(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile("doc.go")
 	if err != nil {
 		t.Fatal(err)
@@ -325,8 +336,13 @@ func contains(xs []string, s string) bool {
 // TestOutAndPlot: run --out writes every file; an existing directory is refused without --force;
 // alesim plot re-draws the charts and report.html from summary.json alone.
 func TestOutAndPlot(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "run")
-	code, _, stderr := runArgs("run", "--trials", "5000", "--quiet", "--budget", "20000", "--sensitivity", "ale", "--out", dir, soes)
+	trials := "5000"
+	if testing.Short() {
+		trials = "1000"
+	}
+	code, _, stderr := runArgs("run", "--trials", trials, "--quiet", "--budget", "20000", "--sensitivity", "ale", "--out", dir, soes)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -335,7 +351,7 @@ func TestOutAndPlot(t *testing.T) {
 			t.Errorf("%s missing or empty", f)
 		}
 	}
-	if code, _, _ := runArgs("run", "--trials", "5000", "--quiet", "--out", dir, soes); code != exitUsage {
+	if code, _, _ := runArgs("run", "--trials", trials, "--quiet", "--out", dir, soes); code != exitUsage {
 		t.Errorf("existing results overwritten without --force (exit %d)", code)
 	}
 	os.Remove(filepath.Join(dir, "exceedance.svg"))

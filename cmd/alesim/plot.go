@@ -6,8 +6,7 @@ import (
 	"io"
 	"path/filepath"
 
-	"github.com/alesim/alesim/plots"
-	"github.com/alesim/alesim/sim/output"
+	"github.com/alesim/alesim/report"
 )
 
 // runPlot re-draws the charts and report.html of a saved run from its summary.json, without
@@ -18,32 +17,14 @@ func runPlot(ctx context.Context, stdout, stderr io.Writer, args []string) error
 	if err != nil {
 		return err
 	}
-	sum, err := output.ReadSummary(filepath.Join(dir, "summary.json"))
+	sum, err := report.ReadSummary(filepath.Join(dir, "summary.json"))
 	if err != nil {
 		return fmt.Errorf("reading the saved run: %w", err)
 	}
-	charts := plots.All(sum)
-	for _, c := range charts {
-		for _, ext := range []string{".svg", ".png"} {
-			path := filepath.Join(dir, c.Name+ext)
-			err := output.WriteFileAtomic(path, func(w io.Writer) error {
-				wt, err := c.Plot.WriterTo(c.W, c.H, ext[1:])
-				if err != nil {
-					return err
-				}
-				_, err = wt.WriteTo(w)
-				return err
-			})
-			if err != nil {
-				return err
-			}
-		}
-	}
-	if err := output.WriteFileAtomic(filepath.Join(dir, "report.html"), func(w io.Writer) error {
-		return output.WriteHTML(w, sum, charts)
-	}); err != nil {
+	n, err := report.Redraw(dir, sum)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: re-drew %d charts and report.html\n", dir, len(charts))
+	fmt.Fprintf(stdout, "%s: re-drew %d charts and report.html\n", dir, n)
 	return nil
 }

@@ -16,8 +16,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/alesim/alesim/model"
+	"github.com/alesim/alesim/report"
 	"github.com/alesim/alesim/sim"
-	"github.com/alesim/alesim/sim/output"
 )
 
 // parseShard reads --shard: "K/N" (1 <= K <= N), or "env" to take it from a scheduler:
@@ -100,7 +100,7 @@ func runShard(ctx context.Context, stderr io.Writer, s *model.Scenario, path str
 	if err != nil {
 		return err
 	}
-	stage, err := output.Stage(out, force)
+	stage, err := report.Stage(out, force)
 	if err != nil {
 		return usagef("run: %v", err)
 	}
@@ -119,7 +119,7 @@ func runShard(ctx context.Context, stderr io.Writer, s *model.Scenario, path str
 	meta := shardMeta{Shard: fmt.Sprintf("%d/%d", sh.K, sh.N), Scenario: s.Name, SHA256: s.SHA256, Seed: cfg.Seed,
 		Trials: cfg.Trials, Blocks: [2]int64{r.FromBlock, r.ToBlock}, TrialsHere: r.TrialsInPart, Version: Version,
 		WallSeconds: time.Since(start).Seconds()}
-	if err := stage.WriteFile("shard.json", func(w io.Writer) error { return writeJSON(w, meta) }); err != nil {
+	if err := stage.WriteFile("shard.json", func(w io.Writer) error { return report.WriteJSON(w, meta) }); err != nil {
 		return err
 	}
 	if err := stage.Commit(); err != nil {
@@ -136,7 +136,7 @@ func runMerge(ctx context.Context, stdout, stderr io.Writer, args []string) erro
 	fs := newFlags("merge", "SHARD_DIR...", stderr)
 	fs.StringVar(&out, "out", "", "write the merged results (summary.json, summary.csv, charts, report.html) into this directory")
 	fs.BoolVar(&force, "force", false, "replace a --out directory that already holds results")
-	fs.StringVar(&format, "format", "table", "output format on stdout: table or json")
+	fs.StringVar(&format, "format", "table", "output format on stdout: "+report.RunFormats.Names())
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return err
@@ -147,13 +147,14 @@ func runMerge(ctx context.Context, stdout, stderr io.Writer, args []string) erro
 	if len(dirs) == 0 {
 		return usagef("merge: name the shard directories (each written by run --shard K/N --out DIR)")
 	}
-	if format != "table" && format != "json" {
-		return usagef("merge: --format must be table or json (got %q)", format)
+	w, err := report.RunFormats.Lookup(format)
+	if err != nil {
+		return usagef("merge: %v", err)
 	}
-	var stage *output.Staging
+	var stage *report.Staging
 	if out != "" {
 		var err error
-		if stage, err = output.Stage(out, force); err != nil {
+		if stage, err = report.Stage(out, force); err != nil {
 			return usagef("merge: %v", err)
 		}
 		defer stage.Abort()
@@ -183,7 +184,7 @@ func runMerge(ctx context.Context, stdout, stderr io.Writer, args []string) erro
 	}
 	sum.Run.Workers = 0
 	if stage != nil {
-		if err := writeResults(stage, sum); err != nil {
+		if err := report.WriteRun(stage, sum); err != nil {
 			return err
 		}
 		if err := stage.Commit(); err != nil {
@@ -191,8 +192,5 @@ func runMerge(ctx context.Context, stdout, stderr io.Writer, args []string) erro
 		}
 		fmt.Fprintf(stderr, "alesim: merged %d shards into %s\n", len(shards), out)
 	}
-	if format == "json" {
-		return writeJSON(stdout, sum)
-	}
-	return writeRunTable(stdout, sum)
+	return w.Write(stdout, sum)
 }

@@ -39,8 +39,13 @@ func cli(t *testing.T, env []string, args ...string) []byte {
 // their index from the Slurm environment, one from Kubernetes') and merged give the JSON of a
 // single run, but for wall time and workers.
 func TestShardProcessesMergeToSingleRun(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
-	args := []string{"--trials", "60000", "--seed", "9", "--quiet"}
+	trials := "60000"
+	if testing.Short() {
+		trials = "40000" // four blocks, one a shard
+	}
+	args := []string{"--trials", trials, "--seed", "9", "--quiet"}
 	shard := func(k int, env []string, flag string) string {
 		out := filepath.Join(dir, "shard", string(rune('0'+k)))
 		cli(t, env, append(append([]string{"run"}, args...), "--shard", flag, "--out", out, soes)...)
@@ -101,6 +106,7 @@ func TestParseShard(t *testing.T) {
 // TestInterruptLeavesNothing: Ctrl-C (SIGINT) during a run with --out stops it within a second,
 // exits 130 and leaves no output directory and no staging directory.
 func TestInterruptLeavesNothing(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	out := filepath.Join(dir, "results")
 	cmd := exec.Command(os.Args[0], "run", "--trials", "500000000", "--quiet", "--out", out, "--trials-file", soes)

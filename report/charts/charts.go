@@ -1,8 +1,8 @@
-// Package plots draws the charts planners present, from a run's summary alone (so a saved run can
+// Package charts draws the charts planners present, from a run's summary alone (so a saved run can
 // be re-drawn without re-simulating): the annual loss distribution, the loss exceedance curve, the
 // safeguard savings forest plot, ALE by site and by threat class, and point versus simulated ALE per
 // finding. The file extension picks the format (.svg, .png, .pdf), as plot.Save does.
-package plots
+package charts
 
 import (
 	"fmt"
@@ -275,13 +275,10 @@ func (logProbTicks) Ticks(min, max float64) []plot.Tick {
 // intervalRows draws one row per item: a line from lo to hi, a dot at the mean and a cross at the
 // point (1983) figure; rows are listed top to bottom.
 type row struct {
-	name            string
-	lo, mean, hi    float64
-	point           float64
-	hasPoint        bool
-	label           string
-	meanColor       color.Color
-	skipNonPositive bool
+	name         string
+	lo, mean, hi float64
+	point        float64
+	hasPoint     bool
 }
 
 func intervalPlot(p *plot.Plot, rows []row, logX bool) {

@@ -1,4 +1,4 @@
-package output
+package report
 
 import (
 	"bytes"
@@ -17,32 +17,33 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/alesim/alesim/model"
-	"github.com/alesim/alesim/plots"
+	"github.com/alesim/alesim/report/charts"
 	"github.com/alesim/alesim/sim"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
-func ptr(x float64) *float64 { return &x }
-
-// fixedSummary is a small hand-made summary: the writers' goldens do not depend on the engine.
-func fixedSummary() *analysis.Summary {
-	return &analysis.Summary{
-		Scenario: analysis.ScenarioInfo{Name: "Golden", SHA256: "abc123", Currency: "USD", AnnuityFactor: 3.79, HorizonYears: 5},
-		Run:      analysis.RunInfo{Trials: 1000, Seed: 7, Workers: 2, Version: "test", BlockSize: 10000, TotalsQuantiles: "exact", SketchRelativeError: 0.005},
-		ALE:      analysis.ALEStats{Point: 1500, Spread: analysis.Spread{Mean: 1612.5, CI95: [2]float64{1580.25, 1644.75}, SD: 500, P05: 900, P50: 1550, P95: 2500}},
-		AnnualLoss: analysis.LossStats{Mean: 1600, CI95: [2]float64{1500, 1700}, SD: 1600, PZero: 0.25, P50: 1000, P90: 4000,
-			P95: 5000, P99: 8000, VaR95: 5000, TVaR95: 6500, VaR99: 8000, TVaR99: 9100},
-		Exceedance: []analysis.ExceedancePoint{{Loss: 0, Probability: 0.75}, {Loss: 1000, Probability: 0.5}},
-		Findings: []analysis.FindingStats{{ID: "F1", Title: "Door, unalarmed", Site: "hq", Class: "theft", PointALE: 1500,
-			ALE:        analysis.ALEStats{Point: 1500, Spread: analysis.Spread{Mean: 1612.5, CI95: [2]float64{1580.25, 1644.75}, P05: 900, P50: 1550, P95: 2500}},
-			AnnualLoss: analysis.ShortLoss{Mean: 1600, P95: 5000, P99: 8000}, ALEMethod: "closed_form"}},
-		Safeguards: []analysis.SafeguardStats{{ID: "S1", Title: "Alarm", Findings: []string{"F1"}, PointSavings: 4000, PointRatio: ptr(0.25),
-			Savings: analysis.SavingsStats{Mean: 4100, CI95: [2]float64{4000, 4200}, P05: -200, P50: 4000, P95: 9000}, PPositive: 0.93,
-			Ratio: analysis.RatioStats{Mean: ptr(0.24), P05: ptr(0.1)}, Rank: 1}},
-		Portfolios: []analysis.SafeguardStats{{ID: "P", Members: []string{"S1"}, Findings: []string{"F1"}, Rank: 1}},
-		Warnings:   []string{},
+// engineSummary is what a user sees: a real engine run of a small shipped scenario (the OIG's
+// recommended set beside the baseline, a budget search), with fixed trials, seed and workers. The
+// wall time, the one figure that is a timing, is zeroed; the version is fixed.
+func engineSummary(t *testing.T) *analysis.Summary {
+	t.Helper()
+	s, err := model.Load("../scenarios/usps-wets-access.yaml")
+	if err != nil {
+		t.Fatal(err)
 	}
+	cfg := sim.DefaultConfig()
+	cfg.Trials, cfg.Seed, cfg.Workers, cfg.Version = 3000, 7, 2, "golden"
+	sel, err := s.Selection("oig-recommendations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := analysis.Run(context.Background(), s, cfg, analysis.Options{Budget: 20000, Recommended: &sim.Set{Name: "oig-recommendations", Members: sel}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum.Run.WallSeconds = 0
+	return sum
 }
 
 func golden(t *testing.T, name string, got []byte) {
@@ -53,7 +54,7 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./sim/output -update to create it)", err)
+		t.Fatalf("%v (run go test ./report -update to create it)", err)
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s differs from the golden file:\n%s", name, got)
@@ -62,7 +63,7 @@ func golden(t *testing.T, name string, got []byte) {
 
 func TestGoldenCSV(t *testing.T) {
 	var b bytes.Buffer
-	if err := WriteCSV(&b, fixedSummary()); err != nil {
+	if err := WriteCSV(&b, engineSummary(t)); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "summary.csv", b.Bytes())
@@ -70,7 +71,7 @@ func TestGoldenCSV(t *testing.T) {
 
 func TestGoldenJSON(t *testing.T) {
 	var b bytes.Buffer
-	if err := WriteJSON(&b, fixedSummary()); err != nil {
+	if err := WriteJSON(&b, engineSummary(t)); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "summary.json", b.Bytes())
@@ -160,7 +161,7 @@ func TestStaging(t *testing.T) {
 // runWithSink runs the reference scenario writing trials.parquet.
 func runWithSink(t *testing.T, trials int64) (string, *analysis.Summary) {
 	t.Helper()
-	s, err := model.Load("../../scenarios/soes-1983.yaml")
+	s, err := model.Load("../scenarios/soes-1983.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,7 +282,7 @@ func TestParquetIndependentReader(t *testing.T) {
 
 // TestHTMLSelfContained: the report inlines every chart as SVG and fetches nothing.
 func TestHTMLSelfContained(t *testing.T) {
-	s, err := model.Load("../../scenarios/soes-1983.yaml")
+	s, err := model.Load("../scenarios/soes-1983.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +292,7 @@ func TestHTMLSelfContained(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	charts := plots.All(sum)
+	charts := charts.All(sum)
 	var b bytes.Buffer
 	if err := WriteHTML(&b, sum, charts); err != nil {
 		t.Fatal(err)

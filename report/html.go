@@ -1,4 +1,4 @@
-package output
+package report
 
 import (
 	"bytes"
@@ -10,11 +10,11 @@ import (
 	"sort"
 
 	"github.com/alesim/alesim/internal/human"
-	"github.com/alesim/alesim/plots"
+	"github.com/alesim/alesim/report/charts"
 )
 
 // ChartSVG renders a chart to SVG markup for inlining (without the XML declaration).
-func ChartSVG(c plots.Chart) (template.HTML, error) {
+func ChartSVG(c charts.Chart) (template.HTML, error) {
 	wt, err := c.Plot.WriterTo(c.W, c.H, "svg")
 	if err != nil {
 		return "", err
@@ -49,7 +49,7 @@ type htmlData struct {
 // WriteHTML writes report.html: one self-contained file (charts inlined as SVG, no scripts, no
 // fonts or styles fetched from anywhere) with the summary tables, the provenance and notes on how
 // to read each chart.
-func WriteHTML(w io.Writer, s *analysis.Summary, charts []plots.Chart) error {
+func WriteHTML(w io.Writer, s *analysis.Summary, charts []charts.Chart) error {
 	d := htmlData{S: s}
 	for _, c := range charts {
 		svg, err := ChartSVG(c)

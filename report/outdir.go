@@ -1,12 +1,4 @@
-// Package output writes a run's results for people and other tools: summary.json (the JSON
-// contract), summary.csv, the charts, report.html and, on request, a Parquet file of per-trial
-// results. Parquet and HTML live here, outside the engine.
-//
-// Writes are all or nothing. A run writes into a staging directory beside the target and renames it
-// into place when every file is complete; an interrupted or failed run removes the staging
-// directory, so nothing that looks complete is ever left behind. Single files (a re-drawn chart)
-// are written to a temporary file and renamed.
-package output
+package report
 
 import (
 	"errors"

@@ -1,4 +1,4 @@
-package plots
+package charts
 
 import (
 	"bytes"
@@ -18,7 +18,7 @@ import (
 // fixture is a small fixed result: the reference scenario at 20,000 trials and a fixed seed.
 func fixture(t *testing.T) *analysis.Summary {
 	t.Helper()
-	s, err := model.Load("../scenarios/soes-1983.yaml")
+	s, err := model.Load("../../scenarios/soes-1983.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

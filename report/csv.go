@@ -1,0 +1,98 @@
+package report
+
+import (
+	"encoding/csv"
+	"github.com/alesim/alesim/analysis"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/alesim/alesim/model"
+)
+
+// CSVHeader is the header of summary.csv: one row for the total, one per finding, safeguard and
+// portfolio. Cells that do not apply to a row are empty; numbers are in full precision.
+var CSVHeader = []string{"kind", "id", "title", "site", "class", "members",
+	"point_ale", "ale_mean", "ale_ci95_low", "ale_ci95_high", "ale_p05", "ale_p50", "ale_p95",
+	"loss_mean", "loss_p95", "loss_p99",
+	"point_savings", "point_ratio", "savings_mean", "savings_ci95_low", "savings_ci95_high",
+	"savings_p05", "savings_p50", "savings_p95", "p_positive", "ratio_mean", "ratio_p05", "ratio_p95", "rank"}
+
+// ftoa formats a number in full precision, the shortest text that reads back to the same float64.
+func ftoa(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
+func fp(x *float64) string {
+	if x == nil {
+		return ""
+	}
+	return ftoa(*x)
+}
+
+// WriteCSV writes summary.csv.
+func WriteCSV(w io.Writer, s *analysis.Summary) error {
+	cw := csv.NewWriter(w)
+	col := map[string]int{}
+	for i, h := range CSVHeader {
+		col[h] = i
+	}
+	emit := func(vals map[string]string) {
+		row := make([]string, len(CSVHeader))
+		for k, v := range vals {
+			row[col[k]] = v
+		}
+		cw.Write(row)
+	}
+	cw.Write(CSVHeader)
+	ale := func(m map[string]string, a analysis.ALEStats) {
+		m["point_ale"], m["ale_mean"], m["ale_ci95_low"], m["ale_ci95_high"] = ftoa(a.Point), ftoa(a.Mean), ftoa(a.CI95[0]), ftoa(a.CI95[1])
+		m["ale_p05"], m["ale_p50"], m["ale_p95"] = ftoa(a.P05), ftoa(a.P50), ftoa(a.P95)
+	}
+	tot := map[string]string{"kind": "total", "id": "total", "title": s.Scenario.Name,
+		"loss_mean": ftoa(s.AnnualLoss.Mean), "loss_p95": ftoa(s.AnnualLoss.P95), "loss_p99": ftoa(s.AnnualLoss.P99)}
+	ale(tot, s.ALE)
+	emit(tot)
+	for _, x := range s.Findings {
+		m := map[string]string{"kind": "finding", "id": x.ID, "title": x.Title, "site": x.Site, "class": x.Class,
+			"loss_mean": ftoa(x.AnnualLoss.Mean), "loss_p95": ftoa(x.AnnualLoss.P95), "loss_p99": ftoa(x.AnnualLoss.P99)}
+		ale(m, x.ALE)
+		emit(m)
+	}
+	sg := func(kind string, x analysis.SafeguardStats) {
+		emit(map[string]string{"kind": kind, "id": x.ID, "title": x.Title, "members": strings.Join(x.Members, " "),
+			"point_savings": ftoa(x.PointSavings), "point_ratio": fp(x.PointRatio),
+			"savings_mean": ftoa(x.Savings.Mean), "savings_ci95_low": ftoa(x.Savings.CI95[0]), "savings_ci95_high": ftoa(x.Savings.CI95[1]),
+			"savings_p05": ftoa(x.Savings.P05), "savings_p50": ftoa(x.Savings.P50), "savings_p95": ftoa(x.Savings.P95),
+			"p_positive": ftoa(x.PPositive), "ratio_mean": fp(x.Ratio.Mean), "ratio_p05": fp(x.Ratio.P05), "ratio_p95": fp(x.Ratio.P95),
+			"rank": strconv.Itoa(x.Rank)})
+	}
+	for _, x := range s.Safeguards {
+		sg("safeguard", x)
+	}
+	for _, x := range s.Portfolios {
+		sg("portfolio", x)
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WritePointCSV writes point mode as CSV in full precision: one row per finding, per safeguard and
+// the totals.
+func WritePointCSV(w io.Writer, r *model.PointResult) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"kind", "id", "title", "site", "class", "afe", "loss", "ale", "new_ale", "loss_now", "loss_after",
+		"reduction", "cost", "savings", "ratio", "safeguards", "shared_with", "covers"})
+	for _, f := range r.Findings {
+		cw.Write([]string{"finding", f.ID, f.Title, f.Site, f.Class, ftoa(f.AFE), ftoa(f.Loss), ftoa(f.ALE), ftoa(f.NewALE),
+			ftoa(f.LossNow), ftoa(f.LossAfter), ftoa(f.Reduction), ftoa(f.Cost), ftoa(f.Savings), fp(f.Ratio),
+			strings.Join(f.Safeguards, " "), strings.Join(f.SharedWith, " "), strings.Join(f.Covers, " ")})
+	}
+	for _, s := range r.Safeguards {
+		cw.Write([]string{"safeguard", s.ID, s.Title, "", "", "", "", "", "", "", "",
+			ftoa(s.Reduction), ftoa(s.Cost), ftoa(s.Savings), fp(s.Ratio), "", "", strings.Join(s.Findings, " ")})
+	}
+	t := r.Totals
+	cw.Write([]string{"total", "", "", "", "", "", "", ftoa(t.ALE), ftoa(t.NewALE), ftoa(t.LossNow), ftoa(t.LossAfter),
+		ftoa(t.Reduction), ftoa(t.Cost), ftoa(t.Savings), fp(t.Ratio), "", "", ""})
+	cw.Flush()
+	return cw.Error()
+}

@@ -1,0 +1,10 @@
+// Package report renders the results of a run, point, sensitivity or comparison for people and
+// other tools: text tables, JSON (the contract), CSV, report.html, the charts (subpackage charts),
+// the Parquet file of per-trial results, and the output directory they are written into. It sits
+// above the engine (sim) and the model; nothing below imports it.
+//
+// Writes are all or nothing. A run writes into a staging directory beside the target and renames it
+// into place when every file is complete; an interrupted or failed run removes the staging
+// directory, so nothing that looks complete is ever left behind. Single files (a re-drawn chart)
+// are written to a temporary file and renamed.
+package report

@@ -1,0 +1,94 @@
+package report
+
+import (
+	"fmt"
+	"github.com/alesim/alesim/analysis"
+	"io"
+	"path/filepath"
+
+	"github.com/alesim/alesim/model"
+	"github.com/alesim/alesim/report/charts"
+	"github.com/alesim/alesim/sim"
+)
+
+// The files of an output directory. A run's (or a merge's): summary.json, summary.csv, every chart
+// of charts.All in each of ChartFormats, and report.html; with --trials-file, trials.parquet. A
+// sensitivity run's: sensitivity.json and the tornado chart.
+
+// ChartFormats are the file extensions every chart is written in.
+var ChartFormats = []string{".svg", ".png"}
+
+// WriteRun writes every file of a run's output directory into the staging area (trials.parquet
+// aside: the sink writes it while the run lasts).
+func WriteRun(stage *Staging, sum *analysis.Summary) error {
+	if err := stage.WriteFile("summary.json", func(w io.Writer) error { return WriteJSON(w, sum) }); err != nil {
+		return err
+	}
+	if err := stage.WriteFile("summary.csv", func(w io.Writer) error { return WriteCSV(w, sum) }); err != nil {
+		return err
+	}
+	cs := charts.All(sum)
+	for _, c := range cs {
+		for _, ext := range ChartFormats {
+			if err := c.Save(stage.Path(c.Name + ext)); err != nil {
+				return fmt.Errorf("chart %s: %w", c.Name+ext, err)
+			}
+		}
+	}
+	return stage.WriteFile("report.html", func(w io.Writer) error { return WriteHTML(w, sum, cs) })
+}
+
+// Redraw re-draws the charts and report.html of a saved run in dir from its summary, each file
+// replaced atomically, and returns the number of charts drawn.
+func Redraw(dir string, sum *analysis.Summary) (int, error) {
+	cs := charts.All(sum)
+	for _, c := range cs {
+		for _, ext := range ChartFormats {
+			path := filepath.Join(dir, c.Name+ext)
+			err := WriteFileAtomic(path, func(w io.Writer) error {
+				wt, err := c.Plot.WriterTo(c.W, c.H, ext[1:])
+				if err != nil {
+					return err
+				}
+				_, err = wt.WriteTo(w)
+				return err
+			})
+			if err != nil {
+				return 0, err
+			}
+		}
+	}
+	if err := WriteFileAtomic(filepath.Join(dir, "report.html"), func(w io.Writer) error {
+		return WriteHTML(w, sum, cs)
+	}); err != nil {
+		return 0, err
+	}
+	return len(cs), nil
+}
+
+// WriteSensitivity writes sensitivity.json and, when there is an input to rank, the tornado chart
+// into the staging area.
+func WriteSensitivity(stage *Staging, r *analysis.SensitivityResult) error {
+	if err := stage.WriteFile("sensitivity.json", func(w io.Writer) error { return WriteJSON(w, r) }); err != nil {
+		return err
+	}
+	if c, ok := charts.Tornado(r); ok {
+		for _, ext := range ChartFormats {
+			if err := c.Save(stage.Path(c.Name + ext)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// ParquetMemory is what the Parquet writer's buffers add to a run's memory estimate.
+const ParquetMemory = 64 << 20
+
+// NewTrialsSink prepares the sink writing trials.parquet into the staging area, with the run's
+// provenance as metadata (seed, scenario SHA-256, trials, version, block size).
+func NewTrialsSink(stage *Staging, s *model.Scenario, cfg sim.Config) *ParquetSink {
+	return NewParquetSink(stage.Path("trials.parquet"), map[string]string{
+		"seed": fmt.Sprint(cfg.Seed), "scenario_sha256": s.SHA256, "trials": fmt.Sprint(cfg.Trials),
+		"version": cfg.Version, "block_size": fmt.Sprint(sim.BlockSize)})
+}

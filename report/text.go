@@ -1,0 +1,218 @@
+package report
+
+import (
+	"fmt"
+	"github.com/alesim/alesim/analysis"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/alesim/alesim/internal/human"
+	"github.com/alesim/alesim/model"
+)
+
+// Text tables for people: money scaled (1.2M) and rounded, as the 1983 report rounds. CSV, JSON
+// and Parquet keep full precision.
+
+// WriteRunTable writes the run (or merge) summary as text tables: the totals, the findings, the sites
+// and classes, the safeguards and portfolios ranked, the budget set, the warnings.
+func WriteRunTable(w io.Writer, s *analysis.Summary) error {
+	m2 := func(x float64) string { return human.Money(x, 2) }
+	m3 := func(x float64) string { return human.Money(x, 3) }
+	ci := func(c [2]float64) string { return "[" + m3(c[0]) + ", " + m3(c[1]) + "]" }
+	fmt.Fprintf(w, "%s: %d trials, seed %d, %d workers, %.1f s\n", s.Scenario.Name, s.Run.Trials, s.Run.Seed, s.Run.Workers, s.Run.WallSeconds)
+	if s.Run.Precision > 0 {
+		fmt.Fprintf(w, "(--precision %g: stopped after %d trials)\n", s.Run.Precision, s.Run.Trials)
+	}
+	fmt.Fprintf(w, "Money in %s; \"point\" is the 1983 arithmetic on point values, the rest the simulation.\n\n", s.Scenario.Currency)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "\tpoint\tmean\t95% CI of mean\tP5\tP50\tP95\t")
+	a := s.ALE
+	fmt.Fprintf(tw, "ALE (expected annual loss)\t%s\t%s\t%s\t%s\t%s\t%s\t\n", m2(a.Point), m3(a.Mean), ci(a.CI95), m2(a.P05), m2(a.P50), m2(a.P95))
+	tw.Flush()
+	l := s.AnnualLoss
+	fmt.Fprintf(w, "\nAnnual loss (what a simulated year costs): mean %s %s\n", m3(l.Mean), ci(l.CI95))
+	fmt.Fprintf(w, "  P50 %s  P90 %s  P95 %s  P99 %s   VaR95 %s  TVaR95 %s   VaR99 %s  TVaR99 %s   P(no loss) %s\n",
+		m2(l.P50), m2(l.P90), m2(l.P95), m2(l.P99), m2(l.VaR95), m2(l.TVaR95), m2(l.VaR99), m2(l.TVaR99), human.Sig(l.PZero, 2))
+	fmt.Fprintf(w, "\nBy finding (ALE: point, then simulated mean and P5-P95; annual loss P95 and P99):\n")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "finding\tsite\tpoint ALE\tALE mean\tALE P5-P95\tloss P95\tloss P99\tnote\t")
+	for _, f := range s.Findings {
+		note := ""
+		switch f.ALEMethod {
+		case "closed_form_capped":
+			note = "capped at " + f.Asset + " value"
+		case "control_variate":
+			note = "capped, ALE by control variate"
+		}
+		if f.PointALE > 0 && (f.ALE.Mean > 2*f.PointALE || f.ALE.Mean < f.PointALE/2) {
+			if note != "" {
+				note += "; "
+			}
+			note += fmt.Sprintf("x%s of point", human.Sig(f.ALE.Mean/f.PointALE, 2))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s-%s\t%s\t%s\t%s\t\n", f.ID, f.Site, m2(f.PointALE), m3(f.ALE.Mean),
+			m2(f.ALE.P05), m2(f.ALE.P95), m2(f.AnnualLoss.P95), m2(f.AnnualLoss.P99), note)
+	}
+	tw.Flush()
+	for _, g := range []struct {
+		title string
+		rows  []analysis.GroupStats
+	}{{"site", s.Sites}, {"threat class", s.Classes}} {
+		if len(g.rows) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\nBy %s:\n", g.title)
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "%s\tpoint ALE\tALE mean\tALE P5-P95\tloss P95\tloss P99\t\n", g.title)
+		for _, r := range g.rows {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s-%s\t%s\t%s\t\n", r.ID, m2(r.PointALE), m3(r.ALE.Mean), m2(r.ALE.P05), m2(r.ALE.P95),
+				m2(r.AnnualLoss.P95), m2(r.AnnualLoss.P99))
+		}
+		tw.Flush()
+	}
+	writeSafeguardTable(w, s)
+	if len(s.Warnings) > 0 {
+		fmt.Fprintf(w, "\nWarnings:\n  %s\n", strings.Join(s.Warnings, "\n  "))
+	}
+	fmt.Fprintf(w, "\nQuantiles of the totals: %s; per-finding, site and class quantiles within %.1f%% (sketch).\n",
+		s.Run.TotalsQuantiles, 100*s.Run.SketchRelativeError)
+	return nil
+}
+
+// writeSafeguardTable lays out the 1983 summary table's columns (reduction, cost, savings, cost to
+// savings ratio over the horizon) with the point figure, the simulated mean, its interval and the
+// probability of paying off beside each, ranked by mean savings.
+func writeSafeguardTable(w io.Writer, s *analysis.Summary) {
+	m2 := func(x float64) string { return human.Money(x, 2) }
+	ratio := func(r *float64) string {
+		if r == nil {
+			return "never"
+		}
+		return human.Sig(*r, 2)
+	}
+	sorted := func(rows []analysis.SafeguardStats) []analysis.SafeguardStats {
+		out := append([]analysis.SafeguardStats(nil), rows...)
+		sort.SliceStable(out, func(i, j int) bool { return out[i].Rank < out[j].Rank })
+		return out
+	}
+	groups := []struct {
+		title string
+		rows  []analysis.SafeguardStats
+	}{{"Safeguards", s.Safeguards}, {"Portfolios", s.Portfolios}}
+	for _, g := range groups {
+		if len(g.rows) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\n%s, ranked by mean savings over %d years (point = the 1983 arithmetic; savings P5-P95 across trials;\n", g.title, s.Scenario.HorizonYears)
+		fmt.Fprintf(w, "P(pays) = probability that savings > 0; ratio = cost / savings, \"never\" where it does not pay back):\n")
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "rank\tsafeguard\tfindings\tpoint reduction\tpoint cost\tpoint savings\tpoint ratio\tmean savings\t95% CI\tsavings P5-P95\tP(pays)\tratio P5-P95\tvs next\t")
+		for _, r := range sorted(g.rows) {
+			next := ""
+			if r.VsNext != nil && !r.VsNext.Settled {
+				next = "not settled vs " + r.VsNext.Next
+			}
+			findings := strings.Join(r.Findings, " ")
+			if len(r.Members) > 0 {
+				findings = fmt.Sprintf("%d safeguards", len(r.Members))
+			}
+			alt := ""
+			if r.Alternative {
+				alt = " (alt.)"
+			}
+			fmt.Fprintf(tw, "%d\t%s%s\t%s\t%s\t%s\t%s\t%s\t%s\t[%s, %s]\t%s to %s\t%s\t%s-%s\t%s\t\n",
+				r.Rank, r.ID, alt, short(findings, 24), m2(r.PointReduction), m2(r.PointCost), m2(r.PointSavings), ratio(r.PointRatio),
+				human.Money(r.Savings.Mean, 3), human.Money(r.Savings.CI95[0], 3), human.Money(r.Savings.CI95[1], 3),
+				m2(r.Savings.P05), m2(r.Savings.P95), human.Sig(r.PPositive, 2), ratio(r.Ratio.P05), ratio(r.Ratio.P95), next)
+		}
+		tw.Flush()
+	}
+	if b := s.Budget; b != nil {
+		fmt.Fprintf(w, "\nBest set within a budget of %s (expected one-time + %s x annual cost; %s search over %d candidates):\n",
+			m2(b.Amount), human.Sig(s.Scenario.AnnuityFactor, 3), b.Method, b.Candidates)
+		sets := append([]analysis.BudgetSet{b.Best}, b.RunnersUp...)
+		for i, set := range sets {
+			label := "best"
+			if i > 0 {
+				label = fmt.Sprintf("runner-up %d", i)
+			}
+			members := strings.Join(set.Members, ", ")
+			if members == "" {
+				members = "(none)"
+			}
+			fmt.Fprintf(w, "  %-12s cost %s, savings %s [%s, %s], P5-P95 %s to %s, P(pays) %s: %s\n", label, m2(set.ExpectedCost),
+				human.Money(set.Savings.Mean, 3), human.Money(set.Savings.CI95[0], 3), human.Money(set.Savings.CI95[1], 3),
+				m2(set.Savings.P05), m2(set.Savings.P95), human.Sig(set.PPositive, 2), members)
+		}
+	}
+}
+
+func short(s string, n int) string {
+	if len([]rune(s)) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}
+
+// WritePointTable writes point mode (the 1983 arithmetic) as the report's table, rounded to two
+// significant figures.
+func WritePointTable(w io.Writer, r *model.PointResult) error {
+	m := func(x float64) string { return human.Money(x, 2) }
+	fmt.Fprintf(w, "%s: point estimates (the 1983 arithmetic), %d-year figures at annuity factor %s, %s\n\n",
+		r.Scenario.Name, r.Scenario.HorizonYears, human.Sig(r.Scenario.AnnuityFactor, 4), r.Scenario.Currency)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "Finding\tSubject\tALE\tLoss now\tNew loss\tReduction\tCost\tSavings\tCost/savings\t")
+	for _, f := range r.Findings {
+		mark := ""
+		if len(f.SharedWith) > 0 {
+			mark = " *"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", f.ID, short(f.Title, 30), m(f.ALE), m(f.LossNow),
+			m(f.LossAfter), m(f.Reduction), m(f.Cost), m(f.Savings)+mark, pointRatio(f.Ratio))
+	}
+	t := r.Totals
+	fmt.Fprintf(tw, "Total\t\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", m(t.ALE), m(t.LossNow), m(t.LossAfter), m(t.Reduction),
+		m(t.Cost), m(t.Savings), pointRatio(t.Ratio))
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, f := range r.Findings {
+		if len(f.SharedWith) > 0 {
+			fmt.Fprintln(w, "\n* cost and savings of a safeguard acting on several findings, counted once:")
+			break
+		}
+	}
+	for _, s := range r.Safeguards {
+		if len(s.Findings) > 1 {
+			fmt.Fprintf(w, "  %s (%s): findings %s, cost %s, savings %s\n", s.ID, s.Title,
+				strings.Join(s.Findings, ", "), m(s.Cost), m(s.Savings))
+		}
+	}
+	fmt.Fprintln(w, "\nFigures rounded to two significant figures for display, as the report does; --format csv or json gives full precision.")
+	return nil
+}
+
+// pointRatio is a cost to savings ratio for the point table: two significant figures, blank where
+// there is none.
+func pointRatio(r *float64) string {
+	if r == nil {
+		return ""
+	}
+	return human.Sig(*r, 2)
+}
+
+// WriteSensitivityTable writes the inputs ranked by swing, as text.
+func WriteSensitivityTable(w io.Writer, r *analysis.SensitivityResult) error {
+	m := func(x float64) string { return human.Money(x, 3) }
+	fmt.Fprintf(w, "What decides %s (mean %s over %d trials, seed %d):\n", r.Target, m(r.Mean), r.Trials, r.Seed)
+	fmt.Fprintf(w, "each input held at its P5 and at its P95 on the same trials; rank correlation of its draws with the target.\n\n")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "input\tinput P5-P95\tmean at P5\tmean at P95\tswing\trank corr.\t")
+	for _, in := range r.Inputs {
+		fmt.Fprintf(tw, "%s\t%s-%s\t%s\t%s\t%s\t%s\t\n", in.Name, human.Sig(in.P05, 2), human.Sig(in.P95, 2),
+			m(in.MeanAtP05), m(in.MeanAtP95), m(in.Swing), human.Sig(in.RankCorrelation, 2))
+	}
+	return tw.Flush()
+}
