@@ -24,6 +24,11 @@ type Effect struct {
 	OnLoss    bool // for ALEReduction: applied to the loss instead of the frequency
 	Pos       Pos
 	FindingID string
+	// SameAs is 0, or 1 + the index in the safeguard's effects of the first effect listed with this
+	// one under findings: [...]: one uncertain value, drawn once per trial for all of them.
+	// GroupIDs, on that first effect, lists the group's finding ids (nil when alone).
+	SameAs   int
+	GroupIDs []string
 }
 
 // effectKind is one kind of safeguard effect: its key in a scenario, how its value is checked, and

@@ -591,8 +591,7 @@ func (d *decoder) findings(s *Scenario, n *node, sites, classes, assets, hazards
 				f.AFE = d.frequency(d.required(m, item, p, "afe", "an annual frequency estimate"), p+".afe", f.Events)
 			}
 			if ln := d.required(m, item, p, "loss", "a loss per event"); ln != nil {
-				f.Loss, _ = d.estimate(ln, p+".loss", false)
-				d.nonNegative(f.Loss, ln, p+".loss")
+				f.Loss, f.LossModel = d.loss(ln, p+".loss")
 			}
 		}
 		if x := m["site"]; x != nil {
@@ -782,7 +781,7 @@ func (d *decoder) estimate(n *node, path string, named bool) (Estimate, string) 
 }
 
 var safeguardKeys = []string{"id", "title", "one_time_cost", "annual_cost", "alternative", "effects", "note"}
-var effectFields = []string{"finding", "ale_reduction", "frequency_factor", "loss_factor", "new_afe", "new_loss", "applies_to", "note"}
+var effectFields = []string{"finding", "findings", "ale_reduction", "frequency_factor", "loss_factor", "new_afe", "new_loss", "applies_to", "note"}
 
 func (d *decoder) safeguards(s *Scenario, n *node, findings refs) refs {
 	seen := refs{}
@@ -818,17 +817,45 @@ func (d *decoder) safeguards(s *Scenario, n *node, findings refs) refs {
 				continue
 			}
 			e := Effect{Finding: -1, Pos: Pos{en.line, en.col}}
-			if fn := d.required(em, en, ep, "finding", "a finding id"); fn != nil {
-				e.FindingID = d.id(fn, ep+".finding")
-				e.Finding = d.ref(findings, fn, ep+".finding", "finding")
-				if e.Finding >= 0 && e.Finding < len(s.Findings) && s.Findings[e.Finding].Status != Quantified {
-					d.add(fn, ep+".finding", "finding %q is %s; a safeguard acts on a quantified finding", e.FindingID, s.Findings[e.Finding].Status)
-				}
-				if e.Finding >= 0 && touched[e.Finding] {
-					d.add(fn, ep+".finding", "safeguard already has an effect on finding %q (combine them into one)", e.FindingID)
-				}
-				touched[e.Finding] = true
+			// The findings it acts on: one (finding: F), or several sharing one value (findings:
+			// [F, G], drawn once per trial and applied to all of them).
+			type target struct {
+				n    *node
+				path string
 			}
+			var targets []target
+			if fl, ok := em["findings"]; ok {
+				if _, both := em["finding"]; both {
+					d.add(fl, ep+".findings", "give finding or findings, not both")
+				}
+				items := d.list(fl, ep+".findings")
+				if len(items) == 0 && fl.kind == sequenceNode {
+					d.add(fl, ep+".findings", "must list at least one finding id")
+				}
+				for t, it := range items {
+					targets = append(targets, target{it, idx(ep+".findings", t)})
+				}
+			} else if fn := d.required(em, en, ep, "finding", "a finding id"); fn != nil {
+				targets = append(targets, target{fn, ep + ".finding"})
+			}
+			var group []Effect
+			for _, tg := range targets {
+				g := e
+				g.FindingID = d.id(tg.n, tg.path)
+				g.Finding = d.ref(findings, tg.n, tg.path, "finding")
+				if g.Finding >= 0 && g.Finding < len(s.Findings) && s.Findings[g.Finding].Status != Quantified {
+					d.add(tg.n, tg.path, "finding %q is %s; a safeguard acts on a quantified finding", g.FindingID, s.Findings[g.Finding].Status)
+				}
+				if g.Finding >= 0 && touched[g.Finding] {
+					d.add(tg.n, tg.path, "safeguard already has an effect on finding %q (combine them into one)", g.FindingID)
+				}
+				touched[g.Finding] = true
+				group = append(group, g)
+			}
+			if len(group) == 0 {
+				group = []Effect{e}
+			}
+			e = group[0]
 			var kinds []int
 			for k, ek := range effectKinds {
 				if _, ok := em[ek.key]; ok {
@@ -855,10 +882,23 @@ func (d *decoder) safeguards(s *Scenario, n *node, findings refs) refs {
 					d.add(an, ep+".applies_to", "must be frequency or loss (got %s)", an.describe())
 				}
 			}
-			if ek.ownFrequency && e.Finding >= 0 && e.Finding < len(s.Findings) && s.Findings[e.Finding].Hazard >= 0 {
-				d.add(em[ek.key], vp, "finding %q takes its frequency from a shared hazard; use frequency_factor", e.FindingID)
+			head := len(sg.Effects)
+			for t, g := range group {
+				g.Kind, g.Value, g.OnLoss = e.Kind, e.Value, e.OnLoss
+				if ek.ownFrequency && g.Finding >= 0 && g.Finding < len(s.Findings) && s.Findings[g.Finding].Hazard >= 0 {
+					d.add(em[ek.key], vp, "finding %q takes its frequency from a shared hazard; use frequency_factor", g.FindingID)
+				}
+				if len(group) > 1 {
+					if t > 0 {
+						g.SameAs = head + 1
+					} else {
+						for _, o := range group {
+							g.GroupIDs = append(g.GroupIDs, o.FindingID)
+						}
+					}
+				}
+				sg.Effects = append(sg.Effects, g)
 			}
-			sg.Effects = append(sg.Effects, e)
 		}
 		s.Safeguards = append(s.Safeguards, sg)
 	}

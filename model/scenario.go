@@ -84,15 +84,17 @@ func (e EventModel) String() string { return [...]string{"poisson", "bernoulli"}
 
 // Finding is a threat at a site, the unit of the 1983 analysis.
 type Finding struct {
-	ID, Title     string
-	Status        Status
-	Site          int // index into Sites, -1 if none
-	Class         int // index into Classes, -1 if none
-	Asset         int // index into Assets, -1 if none
-	Hazard        int // index into Hazards, -1 unless the finding uses a shared hazard
-	AFE           Frequency
-	Events        EventModel
-	Loss          Estimate // loss per event
+	ID, Title string
+	Status    Status
+	Site      int // index into Sites, -1 if none
+	Class     int // index into Classes, -1 if none
+	Asset     int // index into Assets, -1 if none
+	Hazard    int // index into Hazards, -1 unless the finding uses a shared hazard
+	AFE       Frequency
+	Events    EventModel
+	Loss      Estimate // loss per event (with LossModel: at the parameters' point values)
+	// LossModel, when not nil, says the loss has uncertain parameters or is a product of factors.
+	LossModel     *LossModel
 	CoveredBy     []string
 	NotQuantified string
 	Note          string

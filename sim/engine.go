@@ -242,12 +242,18 @@ type worker struct {
 	excess         []float64 // per asset: this year's losses beyond its value, max(S - V, 0)
 	assetRaw       []float64 // per asset: this year's losses before the cap, S
 	cf             []float64 // per finding: the closed-form part of ALE(theta)
-	tmp            []float64
-	raw            []float64 // per finding: the year's loss before asset caps
-	clamped        int64     // AFE draws clamped at model.MaxAFE
-	drawn          []float64 // recorded input draws (sensitivity)
-	sink           TrialSink
-	cols           []int // quantity index of each sink column after the trial index
+	// per finding: E[loss | theta]; with a loss model, this trial's distribution (uncertain
+	// parameters), the product of its per-year factors, and its parameters' values
+	lossMean []float64
+	lossDist []dist.Distribution
+	yearFac  []float64
+	lossVals []dist.Values
+	tmp      []float64
+	raw      []float64 // per finding: the year's loss before asset caps
+	clamped  int64     // AFE draws clamped at model.MaxAFE
+	drawn    []float64 // recorded input draws (sensitivity)
+	sink     TrialSink
+	cols     []int // quantity index of each sink column after the trial index
 }
 
 func newWorker(p *plan, seed uint64, exactTotals bool) *worker {
@@ -276,12 +282,22 @@ func newWorker(p *plan, seed uint64, exactTotals bool) *worker {
 		excess:      make([]float64, len(p.assets)),
 		assetRaw:    make([]float64, len(p.assets)),
 		cf:          make([]float64, nf),
+		lossMean:    make([]float64, nf),
+		lossDist:    make([]dist.Distribution, nf),
+		yearFac:     make([]float64, nf),
+		lossVals:    make([]dist.Values, nf),
 		tmp:         make([]float64, nf),
 		raw:         make([]float64, nf),
 		drawn:       make([]float64, len(p.inputs)),
 	}
 	for k, sg := range p.safeguards {
 		w.effVal[k] = make([]float64, len(sg.effects))
+	}
+	for i := range p.findings {
+		w.lossMean[i] = p.findings[i].lossMean
+		if lm := p.findings[i].lossModel; lm != nil && len(lm.Params) > 0 {
+			w.lossVals[i] = lm.Values()
+		}
 	}
 	return w
 }
@@ -385,7 +401,19 @@ func (w *worker) trial(t int64) {
 		if f.thin {
 			w.ev[i] = w.ev[i][:0]
 		}
+		if f.lossModel != nil {
+			w.drawLossModel(i)
+		}
 		switch {
+		case f.lossModel != nil:
+			r := &st[f.loss.vr]
+			for k := 0.0; k < n; k++ {
+				x := w.modelLoss(i, r, false)
+				l += x
+				if f.thin {
+					w.ev[i] = append(w.ev[i], x)
+				}
+			}
 		case f.loss.konst || p.collapse:
 			l = n * f.loss.v
 			if f.thin {
@@ -444,7 +472,7 @@ func (w *worker) trial(t int64) {
 		var ale float64
 		switch f.aleMethod {
 		case aleClosed:
-			ale = w.afe[i] * f.lossMean
+			ale = w.afe[i] * w.lossMean[i]
 			w.cf[i] = ale
 		case aleClosedCap:
 			ale = cappedMean(w.afe[i], f.loss.v, p.assets[f.asset].value, f.bernoulli || (f.hazard >= 0 && p.hazards[f.hazard].bernoulli))
@@ -454,7 +482,7 @@ func (w *worker) trial(t int64) {
 			// excess over the cap, E[S - min(S, V) | theta] estimated by S - min(S, V), shared
 			// among the asset's findings as the capped loss is; exactly the closed form in a year
 			// the cap does not bind.
-			w.cf[i] = w.afe[i] * f.lossMean
+			w.cf[i] = w.afe[i] * w.lossMean[i]
 			ale = w.cf[i]
 			if ex := w.excess[f.asset]; ex > 0 {
 				ale -= ex * (w.raw[i] / w.assetRaw[f.asset])

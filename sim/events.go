@@ -51,6 +51,8 @@ func (w *worker) startExtra(i int, t int64) {
 func (w *worker) eventLoss(i int, r *stream) float64 {
 	f := &w.p.findings[i]
 	switch {
+	case f.lossModel != nil:
+		return w.modelLoss(i, r, true)
 	case f.loss.konst:
 		return f.loss.v
 	case f.lognormal:
@@ -126,7 +128,7 @@ func (w *worker) thinnedLoss(i int, adj model.Adjust) float64 {
 			l += w.extraLoss(i, lambda2)
 		}
 	}
-	return l * adj.LossScale(w.p.findings[i].lossMean)
+	return l * adj.LossScale(w.lossMean[i])
 }
 
 // capAssets caps, in place, the losses charged to each asset at its value, sharing the capped
@@ -145,4 +147,64 @@ func (p *plan) capAssets(loss []float64) {
 			}
 		}
 	}
+}
+
+// drawLossModel draws this trial's loss model of finding i (theta): the uncertain parameters,
+// each kept within the range validation checked, and the distribution they give; or the per-year
+// factors. It sets the conditional mean loss ALE(theta) uses.
+func (w *worker) drawLossModel(i int) {
+	f := &w.p.findings[i]
+	lm := f.lossModel
+	if len(lm.Params) > 0 {
+		v := w.lossVals[i]
+		for j := range f.lossParams {
+			x := w.draw(&f.lossParams[j])
+			v.Nums[lm.Params[j].Name] = math.Min(math.Max(x, lm.Params[j].Lo), lm.Params[j].Hi)
+		}
+		d, err := lm.Kind.New(v)
+		if err != nil {
+			d = f.loss.d // cannot happen within the checked ranges; the point distribution if it did
+		}
+		w.lossDist[i], w.lossMean[i] = d, d.Mean()
+		return
+	}
+	yf, mean := 1.0, 1.0
+	for j := range f.lossFactors {
+		fe := &f.lossFactors[j]
+		if f.perYear[j] {
+			x := w.draw(fe)
+			yf *= x
+			mean *= x
+		} else {
+			mean *= fe.d.Mean()
+		}
+	}
+	w.yearFac[i], w.lossMean[i] = yf, mean
+}
+
+// modelLoss draws one event's loss of finding i under its loss model: from this trial's
+// distribution, drawing from r; or the per-year factors' product times each per-event factor,
+// drawn from the factor's own stream, or from r for an extra event (so that extra events never
+// move another variable's stream).
+func (w *worker) modelLoss(i int, r *stream, extra bool) float64 {
+	f := &w.p.findings[i]
+	if len(f.lossModel.Params) > 0 {
+		return w.lossDist[i].Rand(r.r)
+	}
+	x := w.yearFac[i]
+	for j := range f.lossFactors {
+		if f.perYear[j] {
+			continue
+		}
+		fe := &f.lossFactors[j]
+		switch {
+		case fe.konst:
+			x *= fe.v
+		case extra:
+			x *= fe.d.Rand(r.r)
+		default:
+			x *= fe.d.Rand(w.st[fe.vr].r)
+		}
+	}
+	return x
 }

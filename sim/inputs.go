@@ -42,13 +42,23 @@ func (p *plan) listInputs() []input {
 		for i := range f.factors {
 			add(&f.factors[i])
 		}
+		for i := range f.lossParams {
+			add(&f.lossParams[i])
+		}
+		for i := range f.lossFactors {
+			if f.perYear[i] {
+				add(&f.lossFactors[i])
+			}
+		}
 	}
 	for k := range p.safeguards {
 		sg := &p.safeguards[k]
 		add(&sg.oneTime)
 		add(&sg.annual)
 		for j := range sg.effects {
-			add(&sg.effects[j].val)
+			if sg.effects[j].sameAs == 0 {
+				add(&sg.effects[j].val)
+			}
 		}
 	}
 	return out
@@ -90,6 +100,14 @@ func (p *plan) hold(name string, v float64) error {
 		f := &p.findings[fi]
 		for i := range f.factors {
 			set(&f.factors[i])
+		}
+		for i := range f.lossParams {
+			set(&f.lossParams[i])
+		}
+		for i := range f.lossFactors {
+			if f.perYear[i] {
+				set(&f.lossFactors[i])
+			}
 		}
 		f.setConstRate()
 	}

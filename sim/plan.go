@@ -126,14 +126,21 @@ type pFinding struct {
 	factors   []pEst
 	hazard    int
 	bernoulli bool
-	loss      pEst // per-event loss
-	lossMean  float64
-	vCount    int
-	asset     int // plan asset index, -1 if none
-	site      int // plan site group index
-	class     int // plan class group index, -1 if none
-	aleMethod int
-	certain   bool // ALE(theta) is the same in every trial
+	loss      pEst    // per-event loss
+	lossMean  float64 // E[loss | theta] when the loss model has nothing uncertain (else per trial)
+	// A loss with uncertain parameters or factors (model.LossModel; not in collapse mode): the
+	// parameters and the per-year factors are theta, drawn once a trial; per-event factors are
+	// drawn for each event, each from its own stream.
+	lossModel   *model.LossModel
+	lossParams  []pEst
+	lossFactors []pEst
+	perYear     []bool
+	vCount      int
+	asset       int // plan asset index, -1 if none
+	site        int // plan site group index
+	class       int // plan class group index, -1 if none
+	aleMethod   int
+	certain     bool // ALE(theta) is the same in every trial
 	// constRate is set when the finding's own AFE is certain (no hazard): the Poisson sampler then
 	// uses expNeg = exp(-rate), computed once.
 	constRate    bool
@@ -227,6 +234,21 @@ func compile(s *model.Scenario, collapse bool, opts Options) (*plan, error) {
 		} else if pf.loss.konst {
 			pf.lossMean = pf.loss.v
 		}
+		if lm := f.LossModel; lm != nil && !collapse {
+			pf.lossModel = lm
+			if pf.loss.konst {
+				// The point distribution is certain, but the per-event draws need a stream.
+				pf.loss = pEst{d: f.Loss.Dist, vr: p.newVar(key + "/loss"), path: f.Loss.Path}
+			}
+			pf.lognormal = false
+			for j := range lm.Params {
+				pf.lossParams = append(pf.lossParams, p.est(lm.Params[j].Estimate, key+"/loss/"+lm.Params[j].Name))
+			}
+			for j := range lm.Factors {
+				pf.lossFactors = append(pf.lossFactors, p.est(lm.Factors[j].Estimate, key+"/loss/"+lm.Factors[j].Name))
+				pf.perYear = append(pf.perYear, lm.Factors[j].PerYear)
+			}
+		}
 		if f.Asset >= 0 && !collapse {
 			k, ok := assetIdx[f.Asset]
 			if !ok {
@@ -252,6 +274,12 @@ func compile(s *model.Scenario, collapse bool, opts Options) (*plan, error) {
 		}
 		for _, x := range factors {
 			certain = certain && x.konst
+		}
+		for _, x := range pf.lossParams {
+			certain = certain && x.konst
+		}
+		for j, x := range pf.lossFactors {
+			certain = certain && (x.konst || !pf.perYear[j])
 		}
 		switch {
 		case pf.asset < 0:

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"strings"
 
 	"github.com/alesim/alesim/model"
 )
@@ -33,6 +34,7 @@ type pEffect struct {
 	kind    model.EffectKind
 	onLoss  bool
 	val     pEst
+	sameAs  int // 1 + the index of the effect whose value this one takes (findings: [...]), 0 for none
 }
 
 type pUnit struct {
@@ -79,10 +81,17 @@ func (p *plan) compileSafeguards(extra [][]int) error {
 			oneTime: p.est(sg.OneTimeCost, key+"/one_time_cost"),
 			annual:  p.est(sg.AnnualCost, key+"/annual_cost")}
 		for _, e := range sg.Effects {
-			ps.effects = append(ps.effects, pEffect{
-				finding: byScenario[e.Finding], kind: e.Kind, onLoss: e.OnLoss,
-				val: p.est(e.Value, key+"/effect/"+s.Findings[e.Finding].ID),
-			})
+			pe := pEffect{finding: byScenario[e.Finding], kind: e.Kind, onLoss: e.OnLoss, sameAs: e.SameAs}
+			switch {
+			case e.SameAs > 0:
+				// One value for the group (findings: [...]): the first effect's, drawn once.
+				pe.val = ps.effects[e.SameAs-1].val
+			case e.GroupIDs != nil:
+				pe.val = p.est(e.Value, key+"/effect/"+strings.Join(e.GroupIDs, "/"))
+			default:
+				pe.val = p.est(e.Value, key+"/effect/"+s.Findings[e.Finding].ID)
+			}
+			ps.effects = append(ps.effects, pe)
 		}
 		p.safeguards = append(p.safeguards, ps)
 	}
@@ -235,6 +244,10 @@ func (w *worker) drawSafeguards() {
 		w.sgOne[k] = w.draw(&sg.oneTime)
 		w.sgAnn[k] = w.draw(&sg.annual)
 		for j := range sg.effects {
+			if s := sg.effects[j].sameAs; s > 0 {
+				w.effVal[k][j] = w.effVal[k][s-1]
+				continue
+			}
 			w.effVal[k][j] = w.draw(&sg.effects[j].val)
 		}
 	}
@@ -294,11 +307,11 @@ func (w *worker) aleAdjusted(fi int, adj model.Adjust) float64 {
 	if bern {
 		lambda = math.Min(lambda, 1)
 	}
-	scale := adj.LossScale(f.lossMean)
+	scale := adj.LossScale(w.lossMean[fi])
 	if f.aleMethod == aleClosedCap {
 		return cappedMean(lambda, f.loss.v*scale, p.assets[f.asset].value, bern)
 	}
-	return lambda * f.lossMean * scale
+	return lambda * w.lossMean[fi] * scale
 }
 
 // variants fills each variant's quantities for this trial, and the budget tables when laid out.
