@@ -263,3 +263,27 @@ portfolios: [{id: P, safeguards: [S]}]
 		}
 	}
 }
+
+// TestDocExamplesLoad: every complete scenario in docs/scenario-format.md (a yaml block that starts
+// with "scenario:") loads and validates.
+func TestDocExamplesLoad(t *testing.T) {
+	b, err := os.ReadFile("../docs/scenario-format.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := strings.Split(string(b), "```yaml\n")
+	n := 0
+	for _, blk := range blocks[1:] {
+		src := strings.SplitN(blk, "```", 2)[0]
+		if !strings.HasPrefix(src, "scenario:") {
+			continue
+		}
+		n++
+		if _, err := Parse("docs/scenario-format.md", []byte(src)); err != nil {
+			t.Errorf("example %d does not load: %v\n%s", n, err, src)
+		}
+	}
+	if n < 4 {
+		t.Errorf("%d complete examples in the docs, want at least 4", n)
+	}
+}
