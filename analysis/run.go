@@ -20,6 +20,19 @@ type Options struct {
 	Budget float64
 }
 
+// TrialsSimulated is the number of trials a run with these options simulates: the budget search
+// takes two passes over the same draws.
+func (o Options) TrialsSimulated(cfg sim.Config) int64 {
+	if o.Budget > 0 {
+		return 2 * cfg.Trials
+	}
+	return cfg.Trials
+}
+
+// SensitivityTrials is the most trials a run's --sensitivity ranks the inputs on (each input is
+// held at two values, so the ranking costs 2 runs per input).
+const SensitivityTrials = 50000
+
 // Run simulates the scenario and summarises the results. It honours ctx: on cancellation it
 // returns ctx.Err() promptly.
 func Run(ctx context.Context, s *model.Scenario, cfg sim.Config, o Options) (*Summary, error) {

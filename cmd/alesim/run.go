@@ -127,10 +127,7 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
-	total := cfg.Trials
-	if ao.Budget > 0 {
-		total *= 2 // the budget search takes two passes
-	}
+	total := ao.TrialsSimulated(cfg)
 	prog := startProgress(stderr, total, o.quiet)
 	cfg.Progress = &prog.counter
 	sum, err := analysis.Run(ctx, s, cfg, ao)
@@ -146,7 +143,7 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	}
 	if o.sens != "" {
 		scfg := cfg
-		scfg.Trials, scfg.Progress, scfg.Sink = min(cfg.Trials, 50000), nil, nil
+		scfg.Trials, scfg.Progress, scfg.Sink = min(cfg.Trials, analysis.SensitivityTrials), nil, nil
 		if sum.Sensitivity, err = analysis.Sensitivity(ctx, s, scfg, o.sens); err != nil {
 			return usagef("run: --sensitivity: %v", err)
 		}
