@@ -123,7 +123,7 @@ func (c *converter) sites(st *table, risks *table) {
 				c.add(idAt, "missing: every site needs an id")
 				id = placeholderID(r)
 			}
-			w.line(idAt, "  - id: %s", quote(id))
+			w.line(itemLoc(idAt), "  - id: %s", quote(id))
 			if n := st.text(r, "name"); n != "" {
 				w.line(st.at(r, "name"), "    name: %s", quote(n))
 			}
@@ -232,7 +232,7 @@ func (c *converter) findings(t *table, hasSites bool) {
 			c.add(idAt, "missing: every risk needs an id")
 			id = placeholderID(r)
 		}
-		w.line(idAt, "  - id: %s", quote(id))
+		w.line(itemLoc(idAt), "  - id: %s", quote(id))
 		title := t.text(r, "title")
 		if title == "" {
 			c.add(t.at(r, "title"), "missing: every risk needs a title")
@@ -287,7 +287,7 @@ func (c *converter) safeguards(t *table) {
 			c.add(idAt, "missing: every control needs an id")
 			id = placeholderID(r)
 		}
-		w.line(idAt, "  - id: %s", quote(id))
+		w.line(itemLoc(idAt), "  - id: %s", quote(id))
 		title := t.text(r, "title")
 		if title == "" {
 			c.add(t.at(r, "title"), "missing: every control needs a title")
@@ -359,7 +359,7 @@ func (c *converter) portfolios(t *table) {
 			c.add(idAt, "missing: every portfolio needs an id")
 			id = placeholderID(r)
 		}
-		w.line(idAt, "  - id: %s", quote(id))
+		w.line(itemLoc(idAt), "  - id: %s", quote(id))
 		if s := t.text(r, "title"); s != "" {
 			w.line(t.at(r, "title"), "    title: %s", quote(s))
 		}
@@ -546,4 +546,11 @@ func joinAnd(xs []string) string {
 		return xs[0]
 	}
 	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
+}
+
+// itemLoc is the place of a line that starts an item: the row's id cell, naming no column, as
+// problems there concern the whole item.
+func itemLoc(idAt loc) loc {
+	idAt.column = ""
+	return idAt
 }

@@ -193,3 +193,17 @@ func normal(h string) string {
 	h = strings.ToLower(strings.TrimSpace(h))
 	return strings.NewReplacer(" ", "_", "-", "_").Replace(h)
 }
+
+// Columns returns the documented columns of a sheet of the layout, in the template's order.
+func Columns(sheet string) []string {
+	for _, s := range layout {
+		if s.Name == sheet {
+			out := make([]string, len(s.Columns))
+			for i, c := range s.Columns {
+				out[i] = c.Name
+			}
+			return out
+		}
+	}
+	return nil
+}

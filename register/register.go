@@ -36,13 +36,23 @@ func IsRegister(path string) bool {
 // digest in its first lines). Problems are returned as model.Errors, each naming the file, sheet
 // and cell.
 func Load(path string) (*model.Scenario, error) {
-	y, err := Import(path)
+	y, locs, err := convert(path)
 	if err != nil {
 		return nil, err
 	}
 	s, err := model.Parse(path, y)
 	if err != nil {
 		return nil, err // Import has already checked the same text; not reached
+	}
+	s.Source = func(line int, field string) (string, string, bool) {
+		if line < 1 || line > len(locs) || locs[line-1].row == 0 {
+			return "", "", false
+		}
+		l := locs[line-1]
+		if l.column != "" {
+			return l.String(), l.column, true
+		}
+		return l.String(), itemField(field), true
 	}
 	return s, nil
 }
@@ -51,25 +61,31 @@ func Load(path string) (*model.Scenario, error) {
 // scenario it describes. The YAML is checked by the scenario loader before it is returned; every
 // problem, the loader's included, is reported against the register's cells, all at once.
 func Import(path string) ([]byte, error) {
+	y, _, err := convert(path)
+	return y, err
+}
+
+// convert is Import, also returning where each line of the YAML came from.
+func convert(path string) ([]byte, []loc, error) {
 	c := &converter{path: path, display: path}
 	y := c.run()
 	if c.fatal != nil {
-		return nil, c.fatal
+		return nil, nil, c.fatal
 	}
 	if len(c.errs) > 0 {
-		return nil, c.errors()
+		return nil, nil, c.errors()
 	}
 	if _, err := model.Parse(path, y); err != nil {
 		var me model.Errors
 		if !errors.As(err, &me) {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, e := range me {
 			c.fromModel(e)
 		}
-		return nil, c.errors()
+		return nil, nil, c.errors()
 	}
-	return y, nil
+	return y, c.w.locs, nil
 }
 
 // loc is where a value came from: a cell of a sheet (or of a CSV file).
@@ -222,19 +238,21 @@ func (c *converter) fromModel(e *model.Error) {
 		}
 		return s
 	})
-	if at.column == "" && e.Field != "" && at.row > 0 {
+	if at.column == "" && at.row > 0 {
 		// a problem with a whole item: keep the loader's field path after the cell
-		field := e.Field
-		if i := strings.IndexByte(field, '.'); i >= 0 {
-			field = field[i+1:]
-		} else {
-			field = ""
-		}
-		if field != "" {
-			msg = field + ": " + msg
+		if f := itemField(e.Field); f != "" {
+			msg = f + ": " + msg
 		}
 	}
 	c.add(at, "%s", msg)
+}
+
+// itemField is a loader's field path without its item ("findings[3].loss" is "loss").
+func itemField(path string) string {
+	if i := strings.IndexByte(path, '.'); i >= 0 {
+		return path[i+1:]
+	}
+	return ""
 }
 
 func (l loc) sheetLabel() string {
