@@ -37,6 +37,7 @@ func (c *converter) build(ts map[string]*table) []byte {
 	}
 	if len(risks.rows) == 0 {
 		c.add(loc{file: risks.file, sheet: risks.sheet, order: risks.order, row: 2, col: 1}, "no risks: the sheet has a header but no rows below it")
+		return nil
 	}
 	return w.buf.Bytes()
 }
@@ -228,15 +229,12 @@ func (c *converter) findings(t *table, hasSites bool) {
 		w.line(loc{}, "  # %s row %d", idAt.sheetLabel(), r.N)
 		c.kindRows["findings"] = append(c.kindRows["findings"], idAt)
 		id := t.text(r, "id")
-		if id == "" {
-			c.add(idAt, "missing: every risk needs an id")
+		if c.missing(t, r, "id", "every risk needs an id") {
 			id = placeholderID(r)
 		}
 		w.line(itemLoc(idAt), "  - id: %s", quote(id))
 		title := t.text(r, "title")
-		if title == "" {
-			c.add(t.at(r, "title"), "missing: every risk needs a title")
-		}
+		c.missing(t, r, "title", "every risk needs a title")
 		w.line(t.at(r, "title"), "    title: %s", quote(title))
 		site := t.text(r, "site")
 		if site == "" {
@@ -283,15 +281,12 @@ func (c *converter) safeguards(t *table) {
 		w.line(loc{}, "  # %s row %d", idAt.sheetLabel(), r.N)
 		c.kindRows["safeguards"] = append(c.kindRows["safeguards"], idAt)
 		id := t.text(r, "id")
-		if id == "" {
-			c.add(idAt, "missing: every control needs an id")
+		if c.missing(t, r, "id", "every control needs an id") {
 			id = placeholderID(r)
 		}
 		w.line(itemLoc(idAt), "  - id: %s", quote(id))
 		title := t.text(r, "title")
-		if title == "" {
-			c.add(t.at(r, "title"), "missing: every control needs a title")
-		}
+		c.missing(t, r, "title", "every control needs a title")
 		w.line(t.at(r, "title"), "    title: %s", quote(title))
 		c.estimate(t, r, "one_time", "one_time_cost", "    ", false, "one-time cost")
 		c.estimate(t, r, "annual", "annual_cost", "    ", false, "annual cost")
@@ -314,10 +309,7 @@ func (c *converter) safeguards(t *table) {
 			kind = "ale_reduction"
 		}
 		risks := c.ids(t, r, "risks")
-		if len(risks) == 0 {
-			c.add(t.at(r, "risks"), "missing: name the risk ids the control acts on, separated by commas")
-			risks = nil
-		}
+		c.missing(t, r, "risks", "name the risk ids the control acts on, separated by commas")
 		w.line(t.at(r, "risks"), "    effects:")
 		if len(risks) == 0 {
 			w.line(t.at(r, "risks"), "      []")
@@ -334,6 +326,23 @@ func (c *converter) safeguards(t *table) {
 			w.line(t.at(r, "note"), "    note: %s", quote(n))
 		}
 	}
+}
+
+// missing records a problem when a row has nothing in a required column, and reports whether the
+// value is unusable (blank, or a cell with a problem of its own). A column the sheet lacks has
+// been reported at the header.
+func (c *converter) missing(t *table, r sheetRow, col, why string) bool {
+	if _, ok := t.cols[col]; !ok {
+		return true
+	}
+	if x, ok := t.get(r, col); ok && x.Bad {
+		return true
+	}
+	if t.blank(r, col) {
+		c.add(t.at(r, col), "missing: %s", why)
+		return true
+	}
+	return false
 }
 
 // quiet runs f and drops the problems it records (an estimate written again for a control's
@@ -355,8 +364,7 @@ func (c *converter) portfolios(t *table) {
 		w.line(loc{}, "  # %s row %d", idAt.sheetLabel(), r.N)
 		c.kindRows["portfolios"] = append(c.kindRows["portfolios"], idAt)
 		id := t.text(r, "id")
-		if id == "" {
-			c.add(idAt, "missing: every portfolio needs an id")
+		if c.missing(t, r, "id", "every portfolio needs an id") {
 			id = placeholderID(r)
 		}
 		w.line(itemLoc(idAt), "  - id: %s", quote(id))
@@ -364,11 +372,11 @@ func (c *converter) portfolios(t *table) {
 			w.line(t.at(r, "title"), "    title: %s", quote(s))
 		}
 		ctl := c.ids(t, r, "controls")
-		if len(ctl) == 0 {
-			c.add(t.at(r, "controls"), "missing: name the control ids in the portfolio, separated by commas")
-			continue
-		}
+		c.missing(t, r, "controls", "name the control ids in the portfolio, separated by commas")
 		w.line(t.at(r, "controls"), "    safeguards:")
+		if len(ctl) == 0 {
+			w.line(t.at(r, "controls"), "      []")
+		}
 		for _, s := range ctl {
 			w.line(t.at(r, "controls"), "      - %s", quote(s))
 		}
@@ -381,10 +389,12 @@ func (c *converter) estimate(t *table, r sheetRow, group, key, indent string, re
 	w := &c.w
 	has := map[string]cell{}
 	var present []string
+	unusable := false
 	for _, s := range estSuffixes {
-		if x, ok := t.get(r, group+"_"+s); ok && strings.TrimSpace(x.Text) != "" {
+		if x, ok := t.get(r, group+"_"+s); ok && (strings.TrimSpace(x.Text) != "" || x.Bad) {
 			has[s] = x
 			present = append(present, s)
+			unusable = unusable || x.Bad
 		}
 	}
 	col := func(s string) string { return group + "_" + s }
@@ -401,7 +411,15 @@ func (c *converter) estimate(t *table, r sheetRow, group, key, indent string, re
 		return t.at(r, "id")
 	}
 	placeholder := func() { w.line(firstAt(), "%s%s: 0", indent, key) }
+	if unusable {
+		placeholder()
+		return
+	}
 	if len(present) == 0 {
+		if required && !t.hasGroup(group) {
+			placeholder() // reported at the header
+			return
+		}
 		if required {
 			l := firstAt()
 			if _, ok := t.cols[l.column]; !ok && l.column == "id" {
@@ -454,22 +472,23 @@ func (c *converter) estimate(t *table, r sheetRow, group, key, indent string, re
 		"constant": {},
 	}[d]
 	bad := false
+	var lack []string
 	for _, s := range needs {
 		if _, ok := has[s]; !ok {
-			var other []string
-			for _, n := range needs {
-				if n != s {
-					other = append(other, col(n))
-				}
-			}
-			where := firstAt()
-			if x, ok := has["dist"]; ok {
-				_ = x
-				where = at("dist")
-			}
-			c.add(where, "%s is missing: a %s %s needs %s", col(s), d, what, joinAnd(colsOf(group, needs)))
-			bad = true
+			lack = append(lack, col(s))
 		}
+	}
+	if len(lack) > 0 {
+		where := firstAt()
+		if _, ok := has["dist"]; ok {
+			where = at("dist")
+		}
+		verb := "is"
+		if len(lack) > 1 {
+			verb = "are"
+		}
+		c.add(where, "a %s %s needs %s; %s %s empty", d, what, joinAnd(colsOf(group, needs)), joinAnd(lack), verb)
+		bad = true
 	}
 	for _, s := range present {
 		if s == "dist" || s == "point" || containsStr(needs, s) {

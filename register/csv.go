@@ -32,7 +32,7 @@ func readCSV(name string, src []byte) (*sheet, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, fmt.Errorf("line %d: %v", pe.Line, pe.Err)
+				return nil, fmt.Errorf("line %d, character %d: %v (a quote inside a field must be doubled: \"\")", pe.Line, pe.Column, pe.Err)
 			}
 			return nil, err
 		}

@@ -207,3 +207,19 @@ func Columns(sheet string) []string {
 	}
 	return nil
 }
+
+type groupNeed struct{ name, what, how string }
+
+// requiredGroups are the estimate groups a sheet must have columns for.
+func (s *sheetSpec) requiredGroups() []groupNeed {
+	how := func(g, what string) string {
+		return g + "_min and " + g + "_max (a range, with " + g + "_likely for PERT), " + g + "_p05 and " + g + "_p95 (a 90% interval), or " + g + "_likely (a fixed value)"
+	}
+	switch s {
+	case risksSheet:
+		return []groupNeed{{"freq", "frequency", how("freq", "")}, {"loss", "loss", how("loss", "")}}
+	case controlsSheet:
+		return []groupNeed{{"effect", "effect", how("effect", "")}}
+	}
+	return nil
+}

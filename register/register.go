@@ -72,8 +72,17 @@ func convert(path string) ([]byte, []loc, error) {
 	if c.fatal != nil {
 		return nil, nil, c.fatal
 	}
-	if len(c.errs) > 0 {
+	if y == nil {
 		return nil, nil, c.errors()
+	}
+	// The loader checks the YAML even when the register has problems of its own (cells it could not
+	// use are written as neutral placeholders), so that every problem is reported at once. A cell
+	// with a problem of its own gets no second one from the loader.
+	own := map[string]bool{}
+	for _, p := range c.errs {
+		if p.at.row > 0 {
+			own[p.at.String()] = true
+		}
 	}
 	if _, err := model.Parse(path, y); err != nil {
 		var me model.Errors
@@ -81,8 +90,10 @@ func convert(path string) ([]byte, []loc, error) {
 			return nil, nil, err
 		}
 		for _, e := range me {
-			c.fromModel(e)
+			c.fromModel(e, own)
 		}
+	}
+	if len(c.errs) > 0 {
 		return nil, nil, c.errors()
 	}
 	return y, c.w.locs, nil
@@ -96,6 +107,7 @@ type loc struct {
 	row    int    // 0 for the whole sheet or file
 	col    int
 	column string // the column's header
+	absent bool   // the sheet has no such column (a problem reported at its header)
 }
 
 func (l loc) String() string {
@@ -141,7 +153,7 @@ func (t *table) at(r sheetRow, col string) loc {
 	if d, ok := t.disp[col]; ok {
 		name = d
 	}
-	return loc{file: t.file, sheet: t.sheet, order: t.order, row: r.N, col: c, column: name}
+	return loc{file: t.file, sheet: t.sheet, order: t.order, row: r.N, col: c, column: name, absent: !ok}
 }
 
 func (t *table) get(r sheetRow, col string) (cell, bool) {
@@ -160,6 +172,23 @@ func (t *table) get(r sheetRow, col string) (cell, bool) {
 func (t *table) text(r sheetRow, col string) string {
 	c, _ := t.get(r, col)
 	return strings.TrimSpace(c.Text)
+}
+
+// blank reports whether a row has nothing in a column (a cell with a problem of its own is not
+// blank: it has been reported already).
+func (t *table) blank(r sheetRow, col string) bool {
+	c, ok := t.get(r, col)
+	return !ok || strings.TrimSpace(c.Text) == "" && !c.Bad
+}
+
+// hasGroup reports whether the sheet has any column of an estimate group (freq_min, freq_p05, ...).
+func (t *table) hasGroup(group string) bool {
+	for _, s := range estSuffixes {
+		if _, ok := t.cols[group+"_"+s]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 type converter struct {
@@ -223,12 +252,18 @@ var modelWords = strings.NewReplacer(
 
 // fromModel maps one of the scenario loader's problems, located by a line of the generated YAML,
 // back to the cell that line came from.
-func (c *converter) fromModel(e *model.Error) {
+func (c *converter) fromModel(e *model.Error, own map[string]bool) {
 	at := loc{file: c.display}
 	if e.Line >= 1 && e.Line <= len(c.w.locs) {
 		at = c.w.locs[e.Line-1]
 	}
+	if at.row > 0 && own[at.String()] || at.absent {
+		return
+	}
 	msg := modelWords.Replace(e.Msg)
+	if strings.HasPrefix(msg, "a reduction fraction must lie in [0, 1]") {
+		msg += "; a fraction: 0.9 is 90%"
+	}
 	msg = itemRef.ReplaceAllStringFunc(msg, func(s string) string {
 		m := itemRef.FindStringSubmatch(s)
 		i, _ := strconv.Atoi(m[2])
@@ -485,6 +520,12 @@ func (c *converter) table(spec *sheetSpec, file, sheetName string, sh *sheet) *t
 		if !spec.accepts(n) {
 			if s := nearestColumn(n, spec); s != "" {
 				c.add(at, "unknown column %q: did you mean %q?", x.Text, s)
+				if _, taken := t.cols[s]; !taken && !headerHas(hdr, s) {
+					// read as the column meant, so that its cells raise no further problems
+					t.cols[s] = x.Col
+					names[x.Col] = s
+					t.disp[s] = strings.TrimSpace(x.Text)
+				}
 			} else {
 				c.ignored = append(c.ignored, fmt.Sprintf("%s %s (%q)", spec.Name, colName(x.Col), x.Text))
 			}
@@ -498,6 +539,12 @@ func (c *converter) table(spec *sheetSpec, file, sheetName string, sh *sheet) *t
 		names[x.Col] = n
 		if d := strings.TrimSpace(x.Text); d != n {
 			t.disp[n] = d
+		}
+	}
+	for _, g := range spec.requiredGroups() {
+		if !t.hasGroup(g.name) {
+			last++
+			c.add(loc{file: file, sheet: sheetName, order: t.order, row: 1, col: last}, "missing %s columns: give %s", g.what, g.how)
 		}
 	}
 	for _, col := range spec.Columns {
@@ -519,10 +566,10 @@ func (c *converter) table(spec *sheetSpec, file, sheetName string, sh *sheet) *t
 			switch {
 			case x.ErrVal != "":
 				c.add(at, "cell holds the error %s; fix the formula or type the value", x.ErrVal)
-				continue
+				x.Text, x.Bad = "", true
 			case x.NoValue:
 				c.add(at, "cell holds the formula =%s with no saved value; open and save the file in Excel, or type the value", x.Formula)
-				continue
+				x.Text, x.Bad = "", true
 			}
 			keep.Cells = append(keep.Cells, x)
 		}
@@ -532,6 +579,15 @@ func (c *converter) table(spec *sheetSpec, file, sheetName string, sh *sheet) *t
 	}
 	_ = whole
 	return t
+}
+
+func headerHas(hdr sheetRow, name string) bool {
+	for _, x := range hdr.Cells {
+		if normal(x.Text) == name {
+			return true
+		}
+	}
+	return false
 }
 
 func headerHint(spec *sheetSpec) string {

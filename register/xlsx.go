@@ -35,6 +35,7 @@ type cell struct {
 	Formula  string // the formula, when the cell holds one
 	NoValue  bool   // a formula with no saved value
 	ErrVal   string // an Excel error value such as #DIV/0!
+	Bad      bool   // the cell's value cannot be used (reported already)
 }
 
 // sheet is the cells of one worksheet, by row then column, plus its merged ranges.
