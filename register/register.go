@@ -225,8 +225,10 @@ func (c *converter) errors() model.Errors {
 	out := make(model.Errors, 0, len(c.errs))
 	seen := map[string]bool{}
 	for _, p := range c.errs {
-		e := &model.Error{File: p.at.String(), Field: p.at.column, Msg: p.msg}
-		if p.at.row == 0 {
+		e := &model.Error{File: p.at.file, Sheet: p.at.sheet, Field: p.at.column, Msg: p.msg}
+		if p.at.row > 0 {
+			e.Cell = cellName(p.at.col, p.at.row)
+		} else {
 			e.Field = ""
 		}
 		if k := e.Error(); !seen[k] {

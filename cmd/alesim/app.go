@@ -43,6 +43,7 @@ func commands() []command {
 		{"merge", "combine shard results (run --shard K/N --out DIR) into the outputs of a single run", runMerge},
 		{"import", "convert a spreadsheet risk register (.xlsx or .csv) into a commented YAML scenario", runImport},
 		{"template", "write an empty register workbook (.xlsx) with instructions and one worked example row", runTemplate},
+		{"schema", "print the JSON Schema (draft-07) of a scenario file, for editors", runSchema},
 		{"plot", "re-draw the charts and report.html of a saved run (--out DIR) without re-simulating", runPlot},
 	}
 }
@@ -102,9 +103,13 @@ func runContext(ctx context.Context, stdout, stderr io.Writer, args []string) in
 func exitCode(stderr io.Writer, err error) int {
 	var ue *usageError
 	var me model.Errors
+	var ri *reportedInvalid
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &ri):
+		fmt.Fprintf(stderr, "alesim: %v\n", err)
+		return exitInvalid
 	case errors.Is(err, pflag.ErrHelp):
 		return exitOK
 	case errors.As(err, &ue):
@@ -146,6 +151,14 @@ func parse(fs *pflag.FlagSet, args []string) (string, error) {
 		return "", usagef("%s: want exactly one scenario file (got %d arguments)", fs.Name(), fs.NArg())
 	}
 	return fs.Arg(0), nil
+}
+
+// parseError turns a flag parse error into the command's error.
+func parseError(fs *pflag.FlagSet, err error) error {
+	if errors.Is(err, pflag.ErrHelp) {
+		return err
+	}
+	return usagef("%s: %v", fs.Name(), err)
 }
 
 // parseOne is parse for a command whose one positional argument is not a scenario.
