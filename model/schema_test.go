@@ -106,6 +106,10 @@ func TestSchemaAcceptsShipped(t *testing.T) {
 			t.Fatal(err)
 		}
 		srcs[f] = b
+		first, _, _ := strings.Cut(string(b), "\n")
+		if first != "# yaml-language-server: $schema=../schema/scenario.schema.json" && first != "# yaml-language-server: $schema="+SchemaURL {
+			t.Errorf("%s: first line %q, want the yaml-language-server $schema line", f, first)
+		}
 	}
 	for name, src := range srcs {
 		if _, err := Parse(name, src); err != nil {

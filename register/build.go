@@ -2,6 +2,8 @@ package register
 
 import (
 	"path/filepath"
+
+	"github.com/alesim/alesim/model"
 	"strconv"
 	"strings"
 )
@@ -15,6 +17,7 @@ func (c *converter) build(ts map[string]*table) []byte {
 	c.kindRows = map[string][]loc{}
 	w := &c.w
 	top := loc{file: c.display}
+	w.line(top, "# yaml-language-server: $schema=%s", model.SchemaURL)
 	w.line(top, "# Scenario imported by alesim from a risk register (%s).", c.layoutName)
 	for _, s := range c.sources {
 		w.line(top, "# Source: %s", s)

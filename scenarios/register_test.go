@@ -174,7 +174,7 @@ func TestShippedRegister(t *testing.T) {
 	if got := runJSON(t, fromCSV); !bytes.Equal(got, want) {
 		t.Errorf("running %s.csv differs from running %s", registerBase, xlsx)
 	}
-	if !strings.HasPrefix(string(shipped), "# Scenario imported by alesim") {
-		t.Errorf("%s does not start with its import comment", yml)
+	if !strings.HasPrefix(string(shipped), "# yaml-language-server: $schema="+model.SchemaURL+"\n# Scenario imported by alesim") {
+		t.Errorf("%s does not start with the $schema line and its import comment", yml)
 	}
 }
