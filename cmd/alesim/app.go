@@ -43,6 +43,7 @@ func commands() []command {
 		{"merge", "combine shard results (run --shard K/N --out DIR) into the outputs of a single run", runMerge},
 		{"import", "convert a spreadsheet risk register (.xlsx or .csv) into a commented YAML scenario", runImport},
 		{"template", "write an empty register workbook (.xlsx) with instructions and one worked example row", runTemplate},
+		{"compare", "compare two scenarios (paired, on one seed) or two saved runs: ALE, annual loss, each safeguard's savings, before and after", runCompare},
 		{"schema", "print the JSON Schema (draft-07) of a scenario file, for editors", runSchema},
 		{"plot", "re-draw the charts and report.html of a saved run (--out DIR) without re-simulating", runPlot},
 	}
