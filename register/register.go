@@ -198,7 +198,6 @@ type converter struct {
 	kindRows      map[string][]loc // model list name -> where each item came from
 	ignored       []string
 	layoutName    string
-	digest        string
 	sources       []string
 	alias         map[string]string // header -> column, for a recognised foreign layout
 	fatal         error             // the register could not be read at all (no such file)
@@ -481,7 +480,6 @@ func orderOf(spec *sheetSpec) int {
 // table checks a sheet's header, cells and merged ranges and returns its data rows.
 func (c *converter) table(spec *sheetSpec, file, sheetName string, sh *sheet) *table {
 	t := &table{spec: spec, file: file, sheet: sheetName, order: orderOf(spec), cols: map[string]int{}, disp: map[string]string{}}
-	whole := loc{file: file, sheet: sheetName, order: t.order}
 	first := loc{file: file, sheet: sheetName, order: t.order, row: 1, col: 1}
 	for _, m := range sh.Merged {
 		a, _, _ := strings.Cut(m, ":")
@@ -579,7 +577,6 @@ func (c *converter) table(spec *sheetSpec, file, sheetName string, sh *sheet) *t
 			t.rows = append(t.rows, keep)
 		}
 	}
-	_ = whole
 	return t
 }
 
