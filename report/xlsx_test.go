@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/alesim/alesim/analysis"
@@ -116,5 +117,28 @@ func TestXLSXIndependentReader(t *testing.T) {
 	}
 	if v := value(t, sheets["Provenance"], "scenario sha256"); v[1] != sum.Scenario.SHA256 {
 		t.Errorf("Provenance sha256 %v", v)
+	}
+}
+
+// TestCompareHTML: the compare section is self-contained and marks only what changed.
+func TestCompareHTML(t *testing.T) {
+	c := &analysis.Comparison{Paired: true, Method: "paired: test", Currency: "USD", Changed: []string{"s1"}}
+	one, two := 1.0, 2.0
+	c.Safeguards = []analysis.ItemCompared{
+		{ID: "s1", Before: &one, After: &two, Change: &analysis.Change{Mean: 1, CI95: [2]float64{0.5, 1.5}, Settled: true, Changed: true}, PPositiveBefore: &one, PPositiveAfter: &one},
+		{ID: "s2", Before: &one, After: &one, Change: &analysis.Change{}, PPositiveBefore: &one, PPositiveAfter: &one},
+	}
+	var b bytes.Buffer
+	if err := WriteCompareHTML(&b, c); err != nil {
+		t.Fatal(err)
+	}
+	h := b.String()
+	for _, want := range []string{`<section id="compare">`, "<b>Paired.</b>", "safeguard s1", `class="settled">settled`, `<tr class="same"><td>safeguard s2`} {
+		if !strings.Contains(h, want) {
+			t.Errorf("report.html lacks %q", want)
+		}
+	}
+	if strings.Contains(h, "<script") || strings.Contains(h, "http") {
+		t.Errorf("report.html fetches or runs something")
 	}
 }
