@@ -11,7 +11,6 @@ import (
 	"github.com/alesim/alesim/analysis"
 	"github.com/alesim/alesim/report"
 	"github.com/alesim/alesim/sim"
-	"github.com/alesim/alesim/sim/output"
 )
 
 type compareOptions struct {
@@ -59,11 +58,11 @@ func runCompare(ctx context.Context, stdout, stderr io.Writer, args []string) er
 	var cmp *analysis.Comparison
 	switch {
 	case da && db:
-		sa, err := output.ReadSummary(filepath.Join(a, "summary.json"))
+		sa, err := report.ReadSummary(filepath.Join(a, "summary.json"))
 		if err != nil {
 			return fmt.Errorf("reading the saved run %s: %w", a, err)
 		}
-		sb, err := output.ReadSummary(filepath.Join(b, "summary.json"))
+		sb, err := report.ReadSummary(filepath.Join(b, "summary.json"))
 		if err != nil {
 			return fmt.Errorf("reading the saved run %s: %w", b, err)
 		}
@@ -92,7 +91,7 @@ func runCompare(ctx context.Context, stdout, stderr io.Writer, args []string) er
 		}
 	}
 	if o.format == "json" {
-		return writeJSON(stdout, cmp)
+		return report.WriteJSON(stdout, cmp)
 	}
 	return report.WriteCompareText(stdout, cmp)
 }
@@ -103,12 +102,12 @@ func isDir(p string) bool {
 }
 
 func writeCompareDir(dir string, force bool, cmp *analysis.Comparison) error {
-	stage, err := output.Stage(dir, force)
+	stage, err := report.Stage(dir, force)
 	if err != nil {
 		return err
 	}
 	defer stage.Abort()
-	if err := stage.WriteFile("compare.json", func(w io.Writer) error { return writeJSON(w, cmp) }); err != nil {
+	if err := stage.WriteFile("compare.json", func(w io.Writer) error { return report.WriteJSON(w, cmp) }); err != nil {
 		return err
 	}
 	if err := stage.WriteFile("compare.txt", func(w io.Writer) error { return report.WriteCompareText(w, cmp) }); err != nil {

@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/alesim/alesim/model"
+	"github.com/alesim/alesim/report"
 )
 
 // reportedInvalid is an invalid scenario whose problems have been written already (validate
@@ -58,7 +59,7 @@ func runValidate(ctx context.Context, stdout, stderr io.Writer, args []string) e
 				Portfolios int `json:"portfolios"`
 			}{len(s.Findings), quantified(s), len(s.Safeguards), len(s.Portfolios)}
 		}
-		if werr := writeJSON(stdout, out); werr != nil {
+		if werr := report.WriteJSON(stdout, out); werr != nil {
 			return werr
 		}
 		if !out.Valid {
