@@ -60,6 +60,7 @@ var (
 // RunFormats are the formats of a run's (or a merge's) summary on stdout.
 var RunFormats = Formats[*analysis.Summary]{
 	{"table", WriterFunc[*analysis.Summary](WriteRunTable)},
+	{"csv", WriterFunc[*analysis.Summary](WriteCSV)},
 	{"json", jsonWriter[*analysis.Summary]()},
 }
 

@@ -158,7 +158,7 @@ func TestRunTableAndFlags(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "ALE (expected annual loss)") || !strings.Contains(stdout, "capped at threeville-lease value") {
 		t.Errorf("exit %d stderr %q:\n%s", code, stderr, stdout)
 	}
-	for _, args := range [][]string{{"run", "--trials", "0", soes}, {"run", "--precision", "2", soes}, {"run", "--format", "csv", soes}} {
+	for _, args := range [][]string{{"run", "--trials", "0", soes}, {"run", "--precision", "2", soes}, {"run", "--format", "xml", soes}} {
 		if code, _, _ := runArgs(args...); code != exitUsage {
 			t.Errorf("%v: exit %d, want usage", args, code)
 		}
