@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -140,5 +141,61 @@ func TestCompareCLI(t *testing.T) {
 	code, table, _ := runArgs("compare", "--trials", "10000", soes, after)
 	if code != 0 || !strings.Contains(table, "paired: both scenarios run on seed 1983") || !strings.Contains(table, "[-$15K, -$15K]") && strings.Contains(table, "settled") {
 		t.Errorf("table:\n%s", table)
+	}
+}
+
+// TestRunOutXLSX: run --out writes results.xlsx; read back by Python's zipfile and XML
+// (scripts/xlsx-read.py), its mean ALE is summary.json's, and the Sensitivity sheet is there when
+// the sensitivity ran.
+func TestRunOutXLSX(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 not installed")
+	}
+	dir := filepath.Join(t.TempDir(), "out")
+	if code, _, stderr := runArgs("run", "--quiet", "--trials", "3000", "--sensitivity", "ale", "--out", dir, soes); code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	out, err := exec.Command(py, "../../scripts/xlsx-read.py", filepath.Join(dir, "results.xlsx")).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var x struct {
+		Sheets map[string]struct {
+			Rows [][]*[2]any `json:"rows"`
+		} `json:"sheets"`
+	}
+	if err := json.Unmarshal(out, &x); err != nil {
+		t.Fatal(err)
+	}
+	var sum struct {
+		ALE struct{ Mean float64 } `json:"ale"`
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "summary.json"))
+	if err := json.Unmarshal(b, &sum); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range x.Sheets["Summary"].Rows {
+		if len(r) > 1 && r[0] != nil && r[0][1] == "ALE mean" {
+			found = true
+			if r[1][0] != "n" || r[1][1].(float64) != sum.ALE.Mean {
+				t.Errorf("results.xlsx ALE mean %v, summary.json %v", r[1], sum.ALE.Mean)
+			}
+		}
+	}
+	if !found {
+		t.Error("no ALE mean in results.xlsx")
+	}
+	if _, ok := x.Sheets["Sensitivity"]; !ok {
+		t.Error("no Sensitivity sheet after --sensitivity")
+	}
+}
+
+// TestRunFormatCSV: run --format csv prints the summary rows, plain decimals with the currency.
+func TestRunFormatCSV(t *testing.T) {
+	code, stdout, stderr := runArgs("run", "--quiet", "--format", "csv", "--trials", "2000", soes)
+	if code != 0 || !strings.HasPrefix(stdout, "kind,id,title,") || !strings.Contains(stdout, ",USD\n") || strings.Contains(stdout, "e+0") {
+		t.Errorf("exit %d\n%s\n%.400s", code, stderr, stdout)
 	}
 }
