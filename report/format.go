@@ -71,6 +71,12 @@ var PointFormats = Formats[*model.PointResult]{
 	{"json", jsonWriter[*model.PointResult]()},
 }
 
+// CompareFormats are the formats of a comparison of two runs.
+var CompareFormats = Formats[*analysis.Comparison]{
+	{"table", WriterFunc[*analysis.Comparison](WriteCompareText)},
+	{"json", jsonWriter[*analysis.Comparison]()},
+}
+
 // SensitivityFormats are the formats of a sensitivity ranking.
 var SensitivityFormats = Formats[*analysis.SensitivityResult]{
 	{"table", WriterFunc[*analysis.SensitivityResult](WriteSensitivityTable)},

@@ -5,7 +5,6 @@ import (
 	"github.com/alesim/alesim/analysis"
 	"io"
 	"os"
-
 )
 
 // WriteJSON writes any result (a run's summary, point mode, a sensitivity ranking, a shard's

@@ -34,7 +34,7 @@ func runCompare(ctx context.Context, stdout, stderr io.Writer, args []string) er
 	fs.Int64Var(&o.trials, "trials", DefaultCompareTrials, "trials of each scenario's run (both runs' per-trial values are kept in memory)")
 	fs.Uint64Var(&o.seed, "seed", sim.DefaultSeed, "seed of both runs: the same numbers for every variable the scenarios share")
 	fs.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "goroutines; results do not depend on it")
-	fs.StringVar(&o.format, "format", "table", "output format: table or json")
+	fs.StringVar(&o.format, "format", "table", "output format: "+report.CompareFormats.Names())
 	fs.StringVar(&o.out, "out", "", "also write compare.json, compare.txt and report.html (the comparison's section) into this directory")
 	fs.BoolVar(&o.force, "force", false, "with --out: replace a directory that already holds results")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress display")
@@ -45,9 +45,11 @@ func runCompare(ctx context.Context, stdout, stderr io.Writer, args []string) er
 		fs.Usage()
 		return usagef("compare: want two saved runs (--out directories) or two scenario files, before and after (got %d arguments)", fs.NArg())
 	}
+	wr, err := report.CompareFormats.Lookup(o.format)
+	if err != nil {
+		return usagef("compare: %v", err)
+	}
 	switch {
-	case o.format != "table" && o.format != "json":
-		return usagef("compare: --format must be table or json (got %q)", o.format)
 	case o.trials < 1:
 		return usagef("compare: --trials must be at least 1 (got %d)", o.trials)
 	case o.workers < 1:
@@ -90,10 +92,7 @@ func runCompare(ctx context.Context, stdout, stderr io.Writer, args []string) er
 			return err
 		}
 	}
-	if o.format == "json" {
-		return report.WriteJSON(stdout, cmp)
-	}
-	return report.WriteCompareText(stdout, cmp)
+	return wr.Write(stdout, cmp)
 }
 
 func isDir(p string) bool {
