@@ -8,16 +8,28 @@ import (
 
 // Error is one problem in a scenario file, located by line and field path.
 type Error struct {
-	File  string
-	Line  int    // 1-based; 0 when the problem concerns the whole file
-	Col   int    // 1-based; 0 when unknown
-	Field string // field path, e.g. "findings[3].loss.sigma"; empty for syntax errors
-	Msg   string // what is wrong, with what was found and what was expected
+	File  string `json:"file"`
+	Line  int    `json:"line"`   // 1-based; 0 when the problem concerns the whole file
+	Col   int    `json:"column"` // 1-based; 0 when unknown
+	Field string `json:"field"`  // field path, e.g. "findings[3].loss.sigma"; empty for syntax errors
+	Msg   string `json:"message"`
+	// Sheet and Cell locate a problem in a spreadsheet register instead of Line and Col: the
+	// sheet's name ("" for a CSV file) and the cell, e.g. "D7" ("" for the whole sheet).
+	Sheet string `json:"sheet,omitempty"`
+	Cell  string `json:"cell,omitempty"`
 }
 
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)
+	if e.Sheet != "" || e.Cell != "" {
+		b.WriteByte(':')
+		b.WriteString(e.Sheet)
+		if e.Sheet != "" && e.Cell != "" {
+			b.WriteByte('!')
+		}
+		b.WriteString(e.Cell)
+	}
 	if e.Line > 0 {
 		fmt.Fprintf(&b, ":%d", e.Line)
 	}

@@ -296,7 +296,17 @@ func editDistance(a, b string) int {
 	return prev[len(b)]
 }
 
-var topKeys = []string{"scenario", "sites", "assets", "classes", "hazards", "findings", "safeguards", "portfolios"}
+// The keys each mapping of a scenario may hold. The loader accepts exactly these, and the JSON
+// Schema (schema.go) is generated from them, so the two cannot drift.
+var (
+	topKeys       = []string{"scenario", "sites", "assets", "classes", "hazards", "findings", "safeguards", "portfolios"}
+	scenarioKeys  = []string{"name", "description", "currency", "horizon_years", "discount_rate", "annuity_factor"}
+	siteKeys      = []string{"id", "name"}
+	assetKeys     = []string{"id", "name", "site", "value"}
+	classKeys     = []string{"id", "name", "afe_range", "note"}
+	hazardKeys    = []string{"id", "title", "afe", "events", "note"}
+	portfolioKeys = []string{"id", "title", "safeguards", "note"}
+)
 
 func (d *decoder) scenario(root *node) *Scenario {
 	s := &Scenario{Currency: "USD"}
@@ -327,7 +337,7 @@ func (d *decoder) meta(s *Scenario, n *node) {
 		return
 	}
 	const p = "scenario"
-	m := d.fields(n, p, "name", "description", "currency", "horizon_years", "discount_rate", "annuity_factor")
+	m := d.fields(n, p, scenarioKeys...)
 	if m == nil {
 		return
 	}
@@ -432,7 +442,7 @@ func (d *decoder) sites(s *Scenario, n *node) refs {
 	seen := refs{}
 	for i, item := range d.list(n, "sites") {
 		p := idx("sites", i)
-		m := d.fields(item, p, "id", "name")
+		m := d.fields(item, p, siteKeys...)
 		if m == nil {
 			continue
 		}
@@ -450,7 +460,7 @@ func (d *decoder) assets(s *Scenario, n *node, sites refs) refs {
 	seen := refs{}
 	for i, item := range d.list(n, "assets") {
 		p := idx("assets", i)
-		m := d.fields(item, p, "id", "name", "site", "value")
+		m := d.fields(item, p, assetKeys...)
 		if m == nil {
 			continue
 		}
@@ -474,7 +484,7 @@ func (d *decoder) classes(s *Scenario, n *node) refs {
 	seen := refs{}
 	for i, item := range d.list(n, "classes") {
 		p := idx("classes", i)
-		m := d.fields(item, p, "id", "name", "afe_range", "note")
+		m := d.fields(item, p, classKeys...)
 		if m == nil {
 			continue
 		}
@@ -500,7 +510,7 @@ func (d *decoder) hazards(s *Scenario, n *node) refs {
 	seen := refs{}
 	for i, item := range d.list(n, "hazards") {
 		p := idx("hazards", i)
-		m := d.fields(item, p, "id", "title", "afe", "events", "note")
+		m := d.fields(item, p, hazardKeys...)
 		if m == nil {
 			continue
 		}
@@ -909,7 +919,7 @@ func (d *decoder) portfolios(s *Scenario, n *node, safeguards refs) {
 	seen := refs{}
 	for i, item := range d.list(n, "portfolios") {
 		p := idx("portfolios", i)
-		m := d.fields(item, p, "id", "title", "safeguards", "note")
+		m := d.fields(item, p, portfolioKeys...)
 		if m == nil {
 			continue
 		}

@@ -18,6 +18,11 @@ type Scenario struct {
 	DiscountRate  float64 // scenario.discount_rate, a fraction > -1
 	AnnuityFactor float64 // A: stated, or (1 - (1+r)^-H)/r, or H when r = 0
 
+	// Source, when not nil, says where a line of the scenario's YAML came from when that YAML was
+	// written from another file (a register's sheet and cell, e.g. "register.xlsx:Risks!D7"), and
+	// what the field at that line is called there. Warnings name that place instead of the line.
+	Source func(line int, field string) (file, name string, ok bool) `json:"-"`
+
 	Sites      []Site
 	Assets     []Asset
 	Classes    []Class

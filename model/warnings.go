@@ -15,6 +15,12 @@ type Warning struct {
 }
 
 func (w Warning) String() string {
+	if w.Line == 0 && w.Field == "" {
+		return fmt.Sprintf("%s: warning: %s", w.File, w.Msg)
+	}
+	if w.Line == 0 {
+		return fmt.Sprintf("%s: %s: warning: %s", w.File, w.Field, w.Msg)
+	}
 	return fmt.Sprintf("%s:%d: %s: warning: %s", w.File, w.Line, w.Field, w.Msg)
 }
 
@@ -28,7 +34,13 @@ func (w Warning) String() string {
 func (s *Scenario) Warnings() []Warning {
 	var out []Warning
 	add := func(pos Pos, field, format string, args ...any) {
-		out = append(out, Warning{File: s.File, Line: pos.Line, Field: field, Msg: fmt.Sprintf(format, args...)})
+		w := Warning{File: s.File, Line: pos.Line, Field: field, Msg: fmt.Sprintf(format, args...)}
+		if s.Source != nil {
+			if file, col, ok := s.Source(pos.Line, field); ok {
+				w.File, w.Line, w.Field = file, 0, col
+			}
+		}
+		out = append(out, w)
 	}
 	touched := map[int]bool{}
 	for k := range s.Safeguards {

@@ -10,16 +10,19 @@ import (
 	"github.com/alesim/alesim/model"
 )
 
-// CSVHeader is the header of summary.csv: one row for the total, one per finding, safeguard and
-// portfolio. Cells that do not apply to a row are empty; numbers are in full precision.
+// CSVHeader is the header of summary.csv (and of run --format csv): one row for the total, one
+// per finding, safeguard and portfolio. Cells that do not apply to a row are empty; numbers are
+// plain decimals in full precision (no exponent, so every spreadsheet reads them as numbers), and
+// currency names the currency of every amount.
 var CSVHeader = []string{"kind", "id", "title", "site", "class", "members",
 	"point_ale", "ale_mean", "ale_ci95_low", "ale_ci95_high", "ale_p05", "ale_p50", "ale_p95",
 	"loss_mean", "loss_p95", "loss_p99",
 	"point_savings", "point_ratio", "savings_mean", "savings_ci95_low", "savings_ci95_high",
-	"savings_p05", "savings_p50", "savings_p95", "p_positive", "ratio_mean", "ratio_p05", "ratio_p95", "rank"}
+	"savings_p05", "savings_p50", "savings_p95", "p_positive", "ratio_mean", "ratio_p05", "ratio_p95", "rank", "currency"}
 
-// ftoa formats a number in full precision, the shortest text that reads back to the same float64.
-func ftoa(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+// ftoa formats a number in full precision as a plain decimal: the shortest digits that read back
+// to the same float64, never an exponent (1876049.8570791837, not 1.8760498570791837e+06).
+func ftoa(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 
 func fp(x *float64) string {
 	if x == nil {
@@ -36,6 +39,7 @@ func WriteCSV(w io.Writer, s *analysis.Summary) error {
 		col[h] = i
 	}
 	emit := func(vals map[string]string) {
+		vals["currency"] = s.Scenario.Currency
 		row := make([]string, len(CSVHeader))
 		for k, v := range vals {
 			row[col[k]] = v
@@ -75,24 +79,29 @@ func WriteCSV(w io.Writer, s *analysis.Summary) error {
 	return cw.Error()
 }
 
-// WritePointCSV writes point mode as CSV in full precision: one row per finding, per safeguard and
-// the totals.
+// WritePointCSV writes point mode as CSV in plain decimals, full precision: one row per finding,
+// per safeguard and the totals, each with the currency. A safeguard's money (cost, savings,
+// ratio) is on its own row only, counted once however many findings it acts on; a finding's row
+// carries the finding's own figures (ALE, new ALE, losses, reduction) and names its safeguards.
+// Summing a column over the finding rows, or over the safeguard rows, never counts an amount
+// twice. (The table output keeps the report's per-finding cost and savings.)
 func WritePointCSV(w io.Writer, r *model.PointResult) error {
 	cw := csv.NewWriter(w)
+	cur := r.Scenario.Currency
 	cw.Write([]string{"kind", "id", "title", "site", "class", "afe", "loss", "ale", "new_ale", "loss_now", "loss_after",
-		"reduction", "cost", "savings", "ratio", "safeguards", "shared_with", "covers"})
+		"reduction", "cost", "savings", "ratio", "safeguards", "shared_with", "covers", "currency"})
 	for _, f := range r.Findings {
 		cw.Write([]string{"finding", f.ID, f.Title, f.Site, f.Class, ftoa(f.AFE), ftoa(f.Loss), ftoa(f.ALE), ftoa(f.NewALE),
-			ftoa(f.LossNow), ftoa(f.LossAfter), ftoa(f.Reduction), ftoa(f.Cost), ftoa(f.Savings), fp(f.Ratio),
-			strings.Join(f.Safeguards, " "), strings.Join(f.SharedWith, " "), strings.Join(f.Covers, " ")})
+			ftoa(f.LossNow), ftoa(f.LossAfter), ftoa(f.Reduction), "", "", "",
+			strings.Join(f.Safeguards, " "), strings.Join(f.SharedWith, " "), strings.Join(f.Covers, " "), cur})
 	}
 	for _, s := range r.Safeguards {
 		cw.Write([]string{"safeguard", s.ID, s.Title, "", "", "", "", "", "", "", "",
-			ftoa(s.Reduction), ftoa(s.Cost), ftoa(s.Savings), fp(s.Ratio), "", "", strings.Join(s.Findings, " ")})
+			ftoa(s.Reduction), ftoa(s.Cost), ftoa(s.Savings), fp(s.Ratio), "", "", strings.Join(s.Findings, " "), cur})
 	}
 	t := r.Totals
 	cw.Write([]string{"total", "", "", "", "", "", "", ftoa(t.ALE), ftoa(t.NewALE), ftoa(t.LossNow), ftoa(t.LossAfter),
-		ftoa(t.Reduction), ftoa(t.Cost), ftoa(t.Savings), fp(t.Ratio), "", "", ""})
+		ftoa(t.Reduction), ftoa(t.Cost), ftoa(t.Savings), fp(t.Ratio), "", "", "", cur})
 	cw.Flush()
 	return cw.Error()
 }

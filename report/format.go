@@ -60,6 +60,7 @@ var (
 // RunFormats are the formats of a run's (or a merge's) summary on stdout.
 var RunFormats = Formats[*analysis.Summary]{
 	{"table", WriterFunc[*analysis.Summary](WriteRunTable)},
+	{"csv", WriterFunc[*analysis.Summary](WriteCSV)},
 	{"json", jsonWriter[*analysis.Summary]()},
 }
 
@@ -68,6 +69,12 @@ var PointFormats = Formats[*model.PointResult]{
 	{"table", WriterFunc[*model.PointResult](WritePointTable)},
 	{"csv", WriterFunc[*model.PointResult](WritePointCSV)},
 	{"json", jsonWriter[*model.PointResult]()},
+}
+
+// CompareFormats are the formats of a comparison of two runs.
+var CompareFormats = Formats[*analysis.Comparison]{
+	{"table", WriterFunc[*analysis.Comparison](WriteCompareText)},
+	{"json", jsonWriter[*analysis.Comparison]()},
 }
 
 // SensitivityFormats are the formats of a sensitivity ranking.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"github.com/alesim/alesim/analysis"
 	"io"
+	"os"
 	"path/filepath"
 
 	"github.com/alesim/alesim/model"
@@ -11,8 +12,9 @@ import (
 	"github.com/alesim/alesim/sim"
 )
 
-// The files of an output directory. A run's (or a merge's): summary.json, summary.csv, every chart
-// of charts.All in each of ChartFormats, and report.html; with --trials-file, trials.parquet. A
+// The files of an output directory. A run's (or a merge's): summary.json, summary.csv,
+// results.xlsx, every chart of charts.All in each of ChartFormats, and report.html; with
+// --trials-file, trials.parquet. A
 // sensitivity run's: sensitivity.json and the tornado chart.
 
 // ChartFormats are the file extensions every chart is written in.
@@ -28,12 +30,21 @@ func WriteRun(stage *Staging, sum *analysis.Summary) error {
 		return err
 	}
 	cs := charts.All(sum)
+	var images []Image
 	for _, c := range cs {
 		for _, ext := range ChartFormats {
 			if err := c.Save(stage.Path(c.Name + ext)); err != nil {
 				return fmt.Errorf("chart %s: %w", c.Name+ext, err)
 			}
 		}
+		png, err := os.ReadFile(stage.Path(c.Name + ".png"))
+		if err != nil {
+			return err
+		}
+		images = append(images, Image{Name: c.Title, PNG: png})
+	}
+	if err := stage.WriteFile("results.xlsx", func(w io.Writer) error { return WriteXLSX(w, sum, images) }); err != nil {
+		return err
 	}
 	return stage.WriteFile("report.html", func(w io.Writer) error { return WriteHTML(w, sum, cs) })
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/alesim/alesim/model"
+	"github.com/alesim/alesim/register"
 	"github.com/spf13/pflag"
 )
 
@@ -40,6 +41,10 @@ func commands() []command {
 		{"run", "Monte Carlo: ALE and annual-loss distributions with confidence intervals", runRun},
 		{"sensitivity", "rank the uncertain inputs by how much of the ALE or a safeguard's savings they decide (tornado)", runSensitivity},
 		{"merge", "combine shard results (run --shard K/N --out DIR) into the outputs of a single run", runMerge},
+		{"import", "convert a spreadsheet risk register (.xlsx or .csv) into a commented YAML scenario", runImport},
+		{"template", "write an empty register workbook (.xlsx) with instructions and one worked example row", runTemplate},
+		{"compare", "compare two scenarios (paired, on one seed) or two saved runs: ALE, annual loss, each safeguard's savings, before and after", runCompare},
+		{"schema", "print the JSON Schema (draft-07) of a scenario file, for editors", runSchema},
 		{"plot", "re-draw the charts and report.html of a saved run (--out DIR) without re-simulating", runPlot},
 	}
 }
@@ -99,9 +104,13 @@ func runContext(ctx context.Context, stdout, stderr io.Writer, args []string) in
 func exitCode(stderr io.Writer, err error) int {
 	var ue *usageError
 	var me model.Errors
+	var ri *reportedInvalid
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &ri):
+		fmt.Fprintf(stderr, "alesim: %v\n", err)
+		return exitInvalid
 	case errors.Is(err, pflag.ErrHelp):
 		return exitOK
 	case errors.As(err, &ue):
@@ -145,8 +154,37 @@ func parse(fs *pflag.FlagSet, args []string) (string, error) {
 	return fs.Arg(0), nil
 }
 
+// parseError turns a flag parse error into the command's error.
+func parseError(fs *pflag.FlagSet, err error) error {
+	if errors.Is(err, pflag.ErrHelp) {
+		return err
+	}
+	return usagef("%s: %v", fs.Name(), err)
+}
+
+// parseOne is parse for a command whose one positional argument is not a scenario.
+func parseOne(fs *pflag.FlagSet, args []string, what string) (string, error) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return "", err
+		}
+		return "", usagef("%s: %v", fs.Name(), err)
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return "", usagef("%s: want exactly one %s (got %d arguments)", fs.Name(), what, fs.NArg())
+	}
+	return fs.Arg(0), nil
+}
+
+// loadScenario loads the SCENARIO argument of every command: a YAML scenario, or a register
+// (.xlsx or .csv) read as the scenario its import would write.
 func loadScenario(path string) (*model.Scenario, error) {
-	s, err := model.Load(path)
+	load := model.Load
+	if register.IsRegister(path) {
+		load = register.Load
+	}
+	s, err := load(path)
 	if err != nil {
 		var me model.Errors
 		if errors.As(err, &me) {

@@ -3,14 +3,21 @@
 //
 // Usage:
 //
-//	alesim validate SCENARIO
+//	alesim validate [--format text|json] SCENARIO
 //	alesim point [--format table|csv|json] [--portfolio ID] SCENARIO
-//	alesim run [--trials N] [--seed S] [--workers W] [--format table|json] [--precision P]
+//	alesim run [--trials N] [--seed S] [--workers W] [--format table|csv|json] [--precision P]
 //	           [--budget AMOUNT] [--portfolio ID] [--sensitivity TARGET] [--max-memory SIZE]
 //	           [--out DIR [--force] [--trials-file]] [--shard K/N|env --out DIR] [--quiet] SCENARIO
 //	alesim sensitivity [--target ale|savings:ID] [--trials N] [--format table|json] [--out DIR] SCENARIO
 //	alesim merge [--out DIR] [--format table|json] SHARD_DIR...
 //	alesim plot DIR
+//	alesim compare [--trials N] [--seed S] [--format table|json] [--out DIR [--force]] A B
+//	alesim import [--out SCENARIO.yaml [--force]] REGISTER
+//	alesim template [--force] REGISTER.xlsx
+//	alesim schema
+//
+// A SCENARIO is a YAML file (docs/scenario-format.md) or a spreadsheet register, .xlsx or .csv
+// (docs/register-format.md), read as the scenario its import would write.
 //
 // validate checks a scenario file and lists every problem with its line and field, and warns about
 // legal but suspicious input. point computes, per finding, ALE = loss x AFE, the ALE with the
@@ -20,14 +27,19 @@
 // annual loss with 95% confidence intervals, quantiles, VaR and TVaR, the loss exceedance curve,
 // breakdowns by finding, site and threat class, and every safeguard's and portfolio's savings on
 // common random numbers, ranked, with the probability of paying off. --out writes summary.json,
-// summary.csv, the charts and report.html; --shard writes one shard of the trials for merge.
-// sensitivity ranks the uncertain inputs by how much of a target they decide. plot re-draws a
-// saved run's charts. A worked example:
+// summary.csv, results.xlsx, the charts and report.html; --shard writes one shard of the trials
+// for merge. sensitivity ranks the uncertain inputs by how much of a target they decide. plot
+// re-draws a saved run's charts. compare runs two scenarios on one seed and reports each figure
+// before and after with the paired 95% interval of the change (two saved runs: unpaired, said
+// so). import converts a register into commented YAML; template writes an empty register
+// workbook; schema prints the scenario's JSON Schema. A worked example:
 //
 //	alesim point scenarios/soes-1983.yaml
 //	alesim run --trials 1000000 --seed 1983 --out out/soes scenarios/soes-1983.yaml
 //	alesim run --budget 50000 scenarios/soes-1983.yaml
 //	alesim sensitivity --target savings:rec-3-rotation scenarios/usps-wets-access.yaml
+//	alesim run scenarios/clinic-register.xlsx
+//	alesim compare scenarios/soes-1983.yaml scenarios/soes-1983.yaml
 //
 // Exit status: 0 ok, 1 runtime failure, 2 usage error, 3 invalid scenario, 130 interrupted.
 package main

@@ -158,7 +158,7 @@ func TestRunTableAndFlags(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "ALE (expected annual loss)") || !strings.Contains(stdout, "capped at threeville-lease value") {
 		t.Errorf("exit %d stderr %q:\n%s", code, stderr, stdout)
 	}
-	for _, args := range [][]string{{"run", "--trials", "0", soes}, {"run", "--precision", "2", soes}, {"run", "--format", "csv", soes}} {
+	for _, args := range [][]string{{"run", "--trials", "0", soes}, {"run", "--precision", "2", soes}, {"run", "--format", "xml", soes}} {
 		if code, _, _ := runArgs(args...); code != exitUsage {
 			t.Errorf("%v: exit %d, want usage", args, code)
 		}
@@ -308,10 +308,10 @@ func TestDocExamples(t *testing.T) {
 				args[i] = "20000" // the example's size, scaled down for a unit test
 			}
 		}
-		if args[0] != "point" && args[0] != "run" && args[0] != "sensitivity" {
+		if args[0] != "point" && args[0] != "run" && args[0] != "sensitivity" && args[0] != "compare" {
 			continue
 		}
-		if args[0] == "sensitivity" || (args[0] == "run" && !contains(args, "--trials")) {
+		if args[0] == "sensitivity" || args[0] == "compare" || (args[0] == "run" && !contains(args, "--trials")) {
 			args = append([]string{args[0], "--trials", "2000"}, args[1:]...)
 		}
 		if code, _, stderr := runArgs(args...); code != 0 {

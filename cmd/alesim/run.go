@@ -168,7 +168,7 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 		if sink != nil {
 			extra = ", trials.parquet"
 		}
-		fmt.Fprintf(stderr, "alesim: wrote %s (report.html, summary.json, summary.csv, charts%s)\n", o.out, extra)
+		fmt.Fprintf(stderr, "alesim: wrote %s (report.html, summary.json, summary.csv, results.xlsx, charts%s)\n", o.out, extra)
 	}
 	return out.Write(stdout, sum)
 }

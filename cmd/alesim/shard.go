@@ -134,7 +134,7 @@ func runMerge(ctx context.Context, stdout, stderr io.Writer, args []string) erro
 	var out, format string
 	var force bool
 	fs := newFlags("merge", "SHARD_DIR...", stderr)
-	fs.StringVar(&out, "out", "", "write the merged results (summary.json, summary.csv, charts, report.html) into this directory")
+	fs.StringVar(&out, "out", "", "write the merged results (summary.json, summary.csv, results.xlsx, charts, report.html) into this directory")
 	fs.BoolVar(&force, "force", false, "replace a --out directory that already holds results")
 	fs.StringVar(&format, "format", "table", "output format on stdout: "+report.RunFormats.Names())
 	if err := fs.Parse(args); err != nil {

@@ -19,6 +19,7 @@ var layers = [][]string{
 	{"report"},
 	{"analysis"},
 	{"sim"},
+	{"register"}, // spreadsheet registers read into the model's scenarios
 	{"model"},
 	{"model/dist"},
 }
