@@ -7,6 +7,7 @@ import (
 	"github.com/alesim/alesim/sim"
 	"math"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -53,6 +54,7 @@ func within(t *testing.T, what string, got, want, se, k float64) {
 
 // rows collects every trial's per-trial columns (see sim.Options and the layout), by column name.
 type rows struct {
+	mu   sync.Mutex // blocks arrive from several workers at once
 	idx  map[string]int
 	data [][]float64 // per column, by trial
 }
@@ -67,6 +69,8 @@ func (r *rows) Start(columns []string) error {
 }
 
 func (r *rows) WriteBlock(_ context.Context, b *sim.Block) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	for c := range r.data {
 		for len(r.data[c]) < int(b.First)+b.N {
 			r.data[c] = append(r.data[c], 0)
