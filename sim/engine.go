@@ -48,6 +48,44 @@ type Config struct {
 
 	// Sink, when not nil, receives every trial's results, block by block (see TrialSink).
 	Sink TrialSink
+
+	// Blocks selects which of the Trials' blocks are run: all of them, or only the even or only
+	// the odd ones (the honest budget search chooses on one half and measures on the other).
+	// Blocks keep their streams, so the even and the odd halves of a run are disjoint sets of its
+	// trials; moments are merged in block order. A half runs with its totals' quantiles sketched.
+	Blocks BlockSubset
+}
+
+// BlockSubset selects blocks of a run (see Config.Blocks).
+type BlockSubset int
+
+// Block subsets.
+const (
+	AllBlocks  BlockSubset = iota // every block
+	EvenBlocks                    // blocks 0, 2, 4, ...
+	OddBlocks                     // blocks 1, 3, 5, ...
+)
+
+// count is the number of blocks of the subset among blocks [0, total).
+func (bs BlockSubset) count(total int64) int64 {
+	switch bs {
+	case EvenBlocks:
+		return (total + 1) / 2
+	case OddBlocks:
+		return total / 2
+	}
+	return total
+}
+
+// block is the block number of the subset's j-th block.
+func (bs BlockSubset) block(j int64) int64 {
+	switch bs {
+	case EvenBlocks:
+		return 2 * j
+	case OddBlocks:
+		return 2*j + 1
+	}
+	return j
 }
 
 // PrecisionBatch is the number of blocks added between precision checks; fixed so that where a
@@ -101,8 +139,11 @@ var ErrOverflow = errors.New("simulated losses overflowed (infinite or undefined
 
 // simulate runs the trials of a compiled plan and returns the merged results.
 func simulate(ctx context.Context, p *plan, cfg Config) (*results, int64, error) {
-	totalBlocks := (cfg.Trials + BlockSize - 1) / BlockSize
-	exact := cfg.Trials <= cfg.ExactLimit
+	totalBlocks := cfg.Blocks.count((cfg.Trials + BlockSize - 1) / BlockSize)
+	if totalBlocks == 0 {
+		return nil, 0, fmt.Errorf("%d trials make one block: there are no odd blocks to run", cfg.Trials)
+	}
+	exact := cfg.Trials <= cfg.ExactLimit && cfg.Blocks == AllBlocks
 	n := int64(0)
 	if exact {
 		n = cfg.Trials
@@ -139,6 +180,10 @@ func simulate(ctx context.Context, p *plan, cfg Config) (*results, int64, error)
 		res.mergeSketches(w)
 	}
 	trials := min(done*BlockSize, cfg.Trials)
+	if cfg.Blocks != AllBlocks {
+		last := cfg.Blocks.block(done - 1) // the only block that may be short
+		trials = (done-1)*BlockSize + min(BlockSize, cfg.Trials-last*BlockSize)
+	}
 	if res.vals != nil && int64(len(res.vals[0])) > trials {
 		// A precision run that stopped early: keep only the trials run.
 		for k := range res.vals {
@@ -148,8 +193,8 @@ func simulate(ctx context.Context, p *plan, cfg Config) (*results, int64, error)
 	return res, trials, nil
 }
 
-// runBlocks runs blocks [from, to) on the workers and merges their moments in block order as
-// they complete: a finished block waits only until the blocks before it are merged, so memory stays
+// runBlocks runs blocks [from, to) of the subset cfg.Blocks (block cfg.Blocks.block(j) for j in
+// [from, to)) on the workers and merges their moments in block order as they complete: a finished block waits only until the blocks before it are merged, so memory stays
 // proportional to the workers, not to the trials, and the floating-point merge is the same
 // sequence whatever the scheduling.
 func runBlocks(ctx context.Context, cfg Config, workers []*worker, res *results, from, to int64) error {
@@ -184,20 +229,21 @@ func runBlocks(ctx context.Context, cfg Config, workers []*worker, res *results,
 				}
 			}()
 			for {
-				b := next.Add(1) - 1
-				if b >= to {
+				j := next.Add(1) - 1
+				if j >= to {
 					return nil
 				}
 				if err := gctx.Err(); err != nil {
 					return err
 				}
+				b := cfg.Blocks.block(j)
 				lo := b * BlockSize
 				hi := min(lo+BlockSize, cfg.Trials)
 				m, err := w.runBlock(gctx, uint64(b), lo, hi, res)
 				if err != nil {
 					return err
 				}
-				deliver(b, &m)
+				deliver(j, &m)
 				if cfg.Progress != nil {
 					cfg.Progress.Add(hi - lo)
 				}

@@ -69,7 +69,7 @@ func RunShard(ctx context.Context, s *model.Scenario, cfg Config, opts Options, 
 	if sh.N < 1 || sh.K < 1 || sh.K > sh.N {
 		return nil, fmt.Errorf("shard %d/%d: want 1 <= K <= N", sh.K, sh.N)
 	}
-	if cfg.Precision > 0 || len(opts.Sets) > 0 || opts.UnitTables || cfg.Sink != nil {
+	if cfg.Precision > 0 || len(opts.Sets) > 0 || opts.UnitTables || cfg.Sink != nil || cfg.Blocks != AllBlocks {
 		return nil, fmt.Errorf("--precision, --budget and --trials-file cannot be combined with --shard")
 	}
 	if opts.RecordInputs || len(opts.Hold) > 0 {
