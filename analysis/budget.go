@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/bits"
 	"slices"
-	"strings"
 
 	"github.com/alesim/alesim/model"
 	"github.com/alesim/alesim/sim"
@@ -21,9 +20,19 @@ import (
 // expected savings is then a sum of table entries, so up to ExactCandidates candidates are searched
 // exhaustively (2^n sets). Above that a heuristic is used: greedy (add the safeguard that raises
 // expected savings most while the budget allows) then single swaps and removals until none helps.
-// A second pass on the same draws gives the chosen sets their full statistics. The best set's
-// interval is conditional on its having been chosen on these same trials, so it is slightly
-// optimistic (the winner's curse); re-run with another --seed to check it out of sample.
+//
+// The honest best set. Choosing the best of many sets on noisy means and reporting its mean on the
+// same trials overstates it (the optimizer's curse, Smith and Winkler 2006): the winner is, among
+// sets of similar worth, the one whose noise was most favourable. So the search runs on the even
+// blocks of the run only (sim.Config.Blocks), and the chosen sets are then measured on the even
+// blocks (in_sample: the figure the choice saw) and on the odd blocks (held_out: trials the choice
+// never saw, so an unbiased estimate of the chosen set's savings); optimizers_curse is the
+// difference, in_sample - held_out, the estimate of how much the choice flattered its winner. The
+// two halves are disjoint blocks with independent streams, so the difference's 95% half-width is
+// the root sum of squares of the two. A last pass over all the blocks gives each chosen set its
+// full statistics (savings, P(pays)), as the run reports every safeguard. Everything is a
+// function of the seed: blocks keep their streams whatever the workers. A run of a single block
+// has no odd block: the search then uses it and held_out is null.
 
 // ExactCandidates is the largest number of candidate safeguards searched exhaustively.
 const ExactCandidates = 20
@@ -38,15 +47,25 @@ type BudgetResult struct {
 	Candidates int         `json:"candidates"` // safeguards whose own expected cost fits the budget
 	Best       BudgetSet   `json:"best"`
 	RunnersUp  []BudgetSet `json:"runners_up"`
+	// ChoiceBlocks are the blocks the sets were chosen on ("even", or "all" for a one-block run);
+	// HeldOutBlocks those they are measured on out of sample ("odd", or "none").
+	ChoiceBlocks  string `json:"choice_blocks"`
+	HeldOutBlocks string `json:"held_out_blocks"`
 }
 
 // BudgetSet is one set of safeguards with its expected cost and simulated savings.
 type BudgetSet struct {
-	Members      []string     `json:"members"`
-	ExpectedCost float64      `json:"expected_cost"`
-	Savings      SavingsStats `json:"savings"`
-	PPositive    float64      `json:"p_positive"`
-	members      []int
+	Members      []string `json:"members"`
+	ExpectedCost float64  `json:"expected_cost"` // on the choice blocks
+	// Savings and PPositive are over all the run's trials.
+	Savings   SavingsStats `json:"savings"`
+	PPositive float64      `json:"p_positive"`
+	// InSample is the mean savings on the blocks the set was chosen on; HeldOut on the other
+	// blocks (null without them); OptimizersCurse is InSample - HeldOut.
+	InSample        MeanCI  `json:"in_sample"`
+	HeldOut         *MeanCI `json:"held_out"`
+	OptimizersCurse *MeanCI `json:"optimizers_curse"`
+	members         []int
 }
 
 type scoredSet struct {
@@ -57,7 +76,12 @@ type scoredSet struct {
 
 func searchBudget(ctx context.Context, s *model.Scenario, cfg sim.Config, budget float64) (*BudgetResult, [][]int, error) {
 	pass := cfg
-	pass.Sink = nil // the chosen sets' trials are written by the second pass
+	pass.Sink = nil // the chosen sets' trials are written by the last pass
+	choice, heldOut := sim.EvenBlocks, sim.OddBlocks
+	if cfg.Trials <= sim.BlockSize {
+		choice = sim.AllBlocks
+	}
+	pass.Blocks = choice
 	res, err := sim.Simulate(ctx, s, pass, sim.Options{UnitTables: true})
 	if err != nil {
 		return nil, nil, err
@@ -99,7 +123,10 @@ func searchBudget(ctx context.Context, s *model.Scenario, cfg sim.Config, budget
 		}
 		top = insertTop(top, scoredSet{slices.Clone(set), sav, c}, runnersUp+1)
 	}
-	out := &BudgetResult{Amount: budget, Candidates: len(cands)}
+	out := &BudgetResult{Amount: budget, Candidates: len(cands), ChoiceBlocks: "even", HeldOutBlocks: "odd"}
+	if choice == sim.AllBlocks {
+		out.ChoiceBlocks, out.HeldOutBlocks = "all", "none"
+	}
 	if len(cands) <= ExactCandidates {
 		out.Method = "exact"
 		set := make([]int, 0, len(cands))
@@ -132,6 +159,47 @@ func searchBudget(ctx context.Context, s *model.Scenario, cfg sim.Config, budget
 	}
 	if out.RunnersUp == nil {
 		out.RunnersUp = []BudgetSet{}
+	}
+	// The chosen sets measured on the choice blocks and on the held-out blocks.
+	first := len(s.Safeguards) + len(s.Portfolios) // the sets' variants follow the portfolios
+	measure := func(bs sim.BlockSubset) ([]MeanCI, error) {
+		p := pass
+		p.Blocks = bs
+		r, err := sim.Simulate(ctx, s, p, sim.Options{Sets: extra})
+		if err != nil {
+			return nil, err
+		}
+		vs := r.Variants()
+		var m []MeanCI
+		for i := range extra {
+			q := vs[first+i].QSavings
+			m = append(m, MeanCI{r.Mean(q), r.CI95(q)})
+		}
+		return m, nil
+	}
+	inS, err := measure(choice)
+	if err != nil {
+		return nil, nil, err
+	}
+	var held []MeanCI
+	if choice != sim.AllBlocks {
+		if held, err = measure(heldOut); err != nil {
+			return nil, nil, err
+		}
+	}
+	for i := range extra {
+		bs := &out.Best
+		if i > 0 {
+			bs = &out.RunnersUp[i-1]
+		}
+		bs.InSample = inS[i]
+		if held != nil {
+			h := held[i]
+			bs.HeldOut = &h
+			hw := math.Hypot((inS[i].CI95[1]-inS[i].CI95[0])/2, (h.CI95[1]-h.CI95[0])/2)
+			d := inS[i].Mean - h.Mean
+			bs.OptimizersCurse = &MeanCI{d, [2]float64{d - hw, d + hw}}
+		}
 	}
 	return out, extra, nil
 }
@@ -243,12 +311,4 @@ func (b *BudgetResult) attach(sum *Summary, nPortfolios int) {
 			set(&b.RunnersUp[i], extra[i+1])
 		}
 	}
-}
-
-// describe names a set for people.
-func (bs BudgetSet) describe() string {
-	if len(bs.Members) == 0 {
-		return "(no safeguard)"
-	}
-	return strings.Join(bs.Members, ", ")
 }
