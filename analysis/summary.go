@@ -19,6 +19,9 @@ type Summary struct {
 	AnnualLoss LossStats         `json:"annual_loss"`
 	Exceedance []ExceedancePoint `json:"exceedance"`
 	Histogram  Histogram         `json:"annual_loss_histogram"`
+	// Occurrence is the distribution of the year's largest single event loss (OEP), beside the
+	// annual aggregate's (AEP).
+	Occurrence OccurrenceStats `json:"occurrence"`
 	// Recommended is the annual loss with the recommended set of safeguards in place, simulated on
 	// the same events.
 	Recommended *RecommendedStats `json:"recommended,omitempty"`
@@ -108,6 +111,22 @@ type RecommendedStats struct {
 	Name       string            `json:"name"`
 	Members    []string          `json:"members"`
 	AnnualLoss LossStats         `json:"annual_loss"`
+	Exceedance []ExceedancePoint `json:"exceedance"`
+}
+
+// OccurrenceStats describes the year's largest single event loss: one event's losses at every
+// finding it causes (a shared hazard's event at several findings is one event), each asset's share
+// capped at the asset's value, before the annual cap; 0 in a year without an event (see
+// sim/occurrence.go). It never exceeds the year's annual loss. Its quantiles come from a sketch
+// (within the run's sketch_relative_error). Exceedance gives P(largest event > Loss) at the
+// annual loss curve's own levels, so the two curves compare point by point.
+type OccurrenceStats struct {
+	Mean       float64           `json:"mean"`
+	CI95       [2]float64        `json:"ci95"`
+	P50        float64           `json:"p50"`
+	P90        float64           `json:"p90"`
+	P95        float64           `json:"p95"`
+	P99        float64           `json:"p99"`
 	Exceedance []ExceedancePoint `json:"exceedance"`
 }
 
@@ -256,6 +275,7 @@ func Summarize(s *model.Scenario, res *sim.Result, cfg sim.Config) *Summary {
 	sum.AnnualLoss = z.lossStats(res.TotalLoss())
 	sum.Exceedance = exceedanceCurve(loss)
 	sum.Histogram = histogram(loss, float64(trials))
+	sum.Occurrence = z.occurrence(sum.Exceedance)
 	if rec := res.Recommended(); rec != nil {
 		q := res.RecommendedLoss()
 		rs := &RecommendedStats{Name: rec.Name, Members: []string{}, AnnualLoss: z.lossStats(q)}
@@ -309,6 +329,20 @@ func Summarize(s *model.Scenario, res *sim.Result, cfg sim.Config) *Summary {
 		sum.Warnings = append(sum.Warnings, fmt.Sprintf("more than %d safeguards or portfolios: whether their ranking is settled is not assessed", sim.MaxPairVariants))
 	}
 	return sum
+}
+
+// occurrence summarizes the year's largest event loss, its exceedance at the levels of the annual
+// loss's curve aep.
+func (z *summarizer) occurrence(aep []ExceedancePoint) OccurrenceStats {
+	q := z.res.Occurrence()
+	d := z.res.Dist(q)
+	o := OccurrenceStats{Mean: z.res.Mean(q), CI95: z.res.CI95(q),
+		P50: d.Quantile(0.50), P90: d.Quantile(0.90), P95: d.Quantile(0.95), P99: d.Quantile(0.99),
+		Exceedance: []ExceedancePoint{}}
+	for _, pt := range aep {
+		o.Exceedance = append(o.Exceedance, ExceedancePoint{pt.Loss, d.Exceed(pt.Loss)})
+	}
+	return o
 }
 
 // exceedanceCurve gives P(loss > x) at x = 0 and at 48 log-spaced losses from the smallest

@@ -296,6 +296,7 @@ type worker struct {
 	lossVals []dist.Values
 	tmp      []float64
 	raw      []float64 // per finding: the year's loss before asset caps
+	evMax    []float64 // per finding: the year's largest event loss
 	clamped  int64     // AFE draws clamped at model.MaxAFE
 	drawn    []float64 // recorded input draws (sensitivity)
 	sink     TrialSink
@@ -334,6 +335,7 @@ func newWorker(p *plan, seed uint64, exactTotals bool) *worker {
 		lossVals:    make([]dist.Values, nf),
 		tmp:         make([]float64, nf),
 		raw:         make([]float64, nf),
+		evMax:       make([]float64, nf),
 		drawn:       make([]float64, len(p.inputs)),
 	}
 	for k, sg := range p.safeguards {
@@ -443,8 +445,11 @@ func (w *worker) trial(t int64) {
 			w.clamped++
 		}
 		w.afe[i] = lambda
-		var l float64
-		if f.thin {
+		var l, mx float64 // the year's loss and its largest event
+		// Events are kept for re-simulating the year (thin) and, for a shared hazard's findings,
+		// for the occurrence loss (occurrence.go).
+		keep := f.thin || f.hazard >= 0
+		if keep {
 			w.ev[i] = w.ev[i][:0]
 		}
 		if f.lossModel != nil {
@@ -456,13 +461,19 @@ func (w *worker) trial(t int64) {
 			for k := 0.0; k < n; k++ {
 				x := w.modelLoss(i, r, false)
 				l += x
-				if f.thin {
+				if x > mx {
+					mx = x
+				}
+				if keep {
 					w.ev[i] = append(w.ev[i], x)
 				}
 			}
 		case f.loss.konst || p.collapse:
 			l = n * f.loss.v
-			if f.thin {
+			if n > 0 {
+				mx = f.loss.v
+			}
+			if keep {
 				for k := 0.0; k < n; k++ {
 					w.ev[i] = append(w.ev[i], f.loss.v)
 				}
@@ -473,7 +484,10 @@ func (w *worker) trial(t int64) {
 			for k := 0.0; k < n; k++ {
 				x := math.Exp(f.lnMu + f.lnSigma*r.NormFloat64())
 				l += x
-				if f.thin {
+				if x > mx {
+					mx = x
+				}
+				if keep {
 					w.ev[i] = append(w.ev[i], x)
 				}
 			}
@@ -482,11 +496,15 @@ func (w *worker) trial(t int64) {
 			for k := 0.0; k < n; k++ {
 				x := f.loss.d.Rand(r)
 				l += x
-				if f.thin {
+				if x > mx {
+					mx = x
+				}
+				if keep {
 					w.ev[i] = append(w.ev[i], x)
 				}
 			}
 		}
+		w.evMax[i] = mx
 		if f.thin {
 			w.drawThinning(i)
 		}
@@ -513,6 +531,7 @@ func (w *worker) trial(t int64) {
 	}
 	q := w.q
 	clear(q)
+	q[p.qOcc] = w.occurrence()
 	for i := range p.findings {
 		f := &p.findings[i]
 		var ale float64

@@ -45,6 +45,8 @@ type plan struct {
 	qLoss int // total annual loss
 	qALE  int // total ALE(theta)
 	qRec  int // annual loss with the recommended set, when simulated
+	qOcc  int // the year's largest single event loss (occurrence.go)
+	occ   []occHazard
 }
 
 // Options says what a simulation evaluates beside the baseline, each safeguard alone and each named
@@ -201,6 +203,7 @@ func compile(s *model.Scenario, collapse bool, opts Options) (*plan, error) {
 	if opts.Recommended != nil {
 		p.qRec = p.q.add(Quantity{Owner: OwnerRecommended, Measure: MeasureLoss, Quantiles: QuantilesTotals, Column: "annual_loss_with"})
 	}
+	p.qOcc = p.q.add(Quantity{Owner: OwnerTotal, Measure: MeasureOccurrence, Quantiles: QuantilesSketch})
 	for _, h := range s.Hazards {
 		key := "hazard/" + h.ID
 		p.hazards = append(p.hazards, pHazard{
@@ -294,6 +297,7 @@ func compile(s *model.Scenario, collapse bool, opts Options) (*plan, error) {
 		pf.certain = certain
 		pf.setConstRate()
 	}
+	p.compileOccurrence()
 	p.layoutGroups()
 	if err := p.compileSafeguards(opts.Sets); err != nil {
 		return nil, err

@@ -61,7 +61,7 @@ type BlockMoments struct {
 	Overflowed bool
 }
 
-const shardFormat = 1
+const shardFormat = 2
 
 // RunShard simulates the blocks of shard sh and returns their accumulators. Of the options, only
 // Recommended may be set.

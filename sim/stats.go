@@ -321,6 +321,14 @@ func (k sketchQ) Quantile(p float64) float64 {
 }
 
 func (k sketchQ) Exceed(x float64) float64 {
+	// The exact extremes settle the ends: nothing exceeds the maximum, everything the values
+	// below the minimum (a bin's representative value may lie either side of them).
+	if x >= k.hi {
+		return 0
+	}
+	if x < k.lo {
+		return 1
+	}
 	above := 0.0
 	k.s.ForEach(func(v, c float64) bool {
 		if v > x {
