@@ -40,7 +40,7 @@ const (
 	MeasureDiff                     // savings of Index minus savings of Other
 	MeasureUnitALE                  // a unit's ALE(theta) with the safeguards of mask Other
 	MeasureDraw                     // an input's draw
-	MeasureOccurrence               // the year's largest single event loss (occurrence.go)
+	MeasureMaxEvent                 // the year's largest single event loss (occurrence.go)
 )
 
 // Quantiles says how a quantity's quantiles are obtained.

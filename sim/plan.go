@@ -203,7 +203,7 @@ func compile(s *model.Scenario, collapse bool, opts Options) (*plan, error) {
 	if opts.Recommended != nil {
 		p.qRec = p.q.add(Quantity{Owner: OwnerRecommended, Measure: MeasureLoss, Quantiles: QuantilesTotals, Column: "annual_loss_with"})
 	}
-	p.qOcc = p.q.add(Quantity{Owner: OwnerTotal, Measure: MeasureOccurrence, Quantiles: QuantilesSketch})
+	p.qOcc = p.q.add(Quantity{Owner: OwnerTotal, Measure: MeasureMaxEvent, Quantiles: QuantilesSketch})
 	for _, h := range s.Hazards {
 		key := "hazard/" + h.ID
 		p.hazards = append(p.hazards, pHazard{
