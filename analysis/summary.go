@@ -33,7 +33,10 @@ type Summary struct {
 	Budget      *BudgetResult     `json:"budget,omitempty"`
 	// Sensitivity, when asked for (run --sensitivity), ranks the inputs by how much they move a target.
 	Sensitivity *SensitivityResult `json:"sensitivity,omitempty"`
-	Warnings    []string           `json:"warnings"`
+	// VOI, when asked for (run --voi), is the value of information of the decision among doing
+	// nothing, each safeguard, each portfolio and the budget's sets (voi.go).
+	VOI      *VOIResult `json:"voi,omitempty"`
+	Warnings []string   `json:"warnings"`
 }
 
 // ScenarioInfo identifies the scenario run.

@@ -52,6 +52,9 @@ func TestEVPINormal(t *testing.T) {
 			if p.EVPPI > v+1e-9*sigma || v-p.EVPPI > se {
 				t.Errorf("EVPPI of the input deciding the savings %.6g, want the EVPI %.6g within its SE %.3g, never above", p.EVPPI, v, se)
 			}
+			if p.Lower > p.EVPPI || v-p.Lower > se {
+				t.Errorf("lower EVPPI of the input deciding the savings %.6g, want the EVPI %.6g within its SE %.3g, at most the EVPPI", p.Lower, v, se)
+			}
 		})
 	}
 }
@@ -62,7 +65,8 @@ func TestEVPINormal(t *testing.T) {
 // max(0, mean), whose expectation is sigma/sqrt(2 pi) (1/sqrt(k) - 1/sqrt(n)) exactly (E[max(0, Z)]
 // = s/sqrt(2 pi) for Z ~ N(0, s^2)). Over R replications the mean estimate matches it within 4 SE
 // at n = 2,500 and at n = 40,000, falling as n^(-1/4) between them; the mean stated bias bound
-// bounds it; and a clearly best option leaves no bias at all.
+// bounds it; the cross-fitted lower estimate is 0 less the best option's selection bias (below)
+// within 4 SE; and a clearly best option leaves no bias at all.
 func TestEVPPIBias(t *testing.T) {
 	const sigma = 1000.0
 	r := rand.New(rand.NewPCG(18, 2))
@@ -71,6 +75,7 @@ func TestEVPPIBias(t *testing.T) {
 		k := binSize(c.n)
 		want := sigma / math.Sqrt(2*math.Pi) * (1/math.Sqrt(float64(k)) - 1/math.Sqrt(float64(c.n)))
 		est := make([]float64, c.reps)
+		lower := make([]float64, c.reps)
 		bound := 0.0
 		for rep := range est {
 			s := normals(r, c.n, 0, sigma)
@@ -83,6 +88,7 @@ func TestEVPPIBias(t *testing.T) {
 				t.Fatalf("n %d: %d bins, want %d of %d trials", c.n, p.Bins, c.n/k, k)
 			}
 			est[rep] = p.EVPPI
+			lower[rep] = p.Lower
 			bound += p.BiasBound / float64(c.reps)
 		}
 		m, se := meanSE(est)
@@ -90,7 +96,12 @@ func TestEVPPIBias(t *testing.T) {
 		if m > bound+4*se {
 			t.Errorf("n %d: mean EVPPI %.4g above the mean stated bias bound %.4g", c.n, m, bound)
 		}
-		t.Logf("n %d: mean EVPPI %.4g (se %.2g), theory %.4g, mean bias bound %.4g", c.n, m, se, want, bound)
+		// The cross-fitted estimate of a worthless input: a choice scored on independent trials
+		// saves 0 in expectation when the options are tied, less the mean of the option best over
+		// all the trials, E[max(0, mean)] = sigma/sqrt(2 pi n): its expectation is -sigma/sqrt(2 pi n).
+		mLow, seLow := meanSE(lower)
+		within(t, "mean lower EVPPI of an irrelevant input at n="+strconv.Itoa(c.n), mLow, -sigma/math.Sqrt(2*math.Pi*float64(c.n)), seLow, 4)
+		t.Logf("n %d: mean EVPPI %.4g (se %.2g), theory %.4g, mean bias bound %.4g; lower %.3g (se %.2g)", c.n, m, se, want, bound, mLow, seLow)
 		got[i] = m
 	}
 	// sqrt(sqrt(16)) = 2: 16 times the trials halve the bias (less the 1/sqrt(n) term).

@@ -40,6 +40,7 @@ func commands() []command {
 		{"point", "the 1983 point arithmetic: ALE, savings and cost to savings ratio per finding", runPoint},
 		{"run", "Monte Carlo: ALE and annual-loss distributions with confidence intervals", runRun},
 		{"sensitivity", "rank the uncertain inputs by how much of the ALE or a safeguard's savings they decide (tornado)", runSensitivity},
+		{"voi", "value of information: what knowing each uncertain input before deciding is worth (EVPI, EVPPI)", runVOI},
 		{"merge", "combine shard results (run --shard K/N --out DIR) into the outputs of a single run", runMerge},
 		{"import", "convert a spreadsheet risk register (.xlsx or .csv) into a commented YAML scenario", runImport},
 		{"template", "write an empty register workbook (.xlsx) with instructions and one worked example row", runTemplate},
