@@ -29,6 +29,7 @@ type runOptions struct {
 	quiet     bool
 	shard     string
 	sens      string
+	voi       bool
 	maxMem    string
 }
 
@@ -49,6 +50,7 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	fs.StringVar(&o.portfolio, "portfolio", "", "the recommended set whose loss exceedance curve is drawn beside the baseline (default: the scenario's first portfolio)")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress display")
 	fs.StringVar(&o.sens, "sensitivity", "", "also rank the inputs by how much they decide this target (ale or savings:ID) and draw the tornado chart (on min(trials, 50000) trials)")
+	fs.BoolVar(&o.voi, "voi", false, "also value the information about each uncertain input for the decision among doing nothing, each safeguard, each portfolio and the --budget sets (on min(trials, 200000) trials; see alesim voi)")
 	fs.StringVar(&o.maxMem, "max-memory", "", "refuse to start a run estimated to need more memory than this (e.g. 4GB; default: 90% of the memory available)")
 	fs.StringVar(&o.shard, "shard", "", "run only shard K/N of the trial blocks (or env: from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX) and write its accumulators to --out for alesim merge")
 	path, err := parse(fs, args)
@@ -146,6 +148,13 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 		scfg.Trials, scfg.Progress, scfg.Sink = min(cfg.Trials, analysis.SensitivityTrials), nil, nil
 		if sum.Sensitivity, err = analysis.Sensitivity(ctx, s, scfg, o.sens); err != nil {
 			return usagef("run: --sensitivity: %v", err)
+		}
+	}
+	if o.voi {
+		vcfg := cfg
+		vcfg.Trials, vcfg.Progress, vcfg.Sink = min(cfg.Trials, voiTrials), nil, nil
+		if sum.VOI, err = analysis.VOI(ctx, s, vcfg, analysis.VOIOptions{BudgetResult: sum.Budget}); err != nil {
+			return fmt.Errorf("--voi: %w", err)
 		}
 	}
 	if stage != nil {
