@@ -151,6 +151,7 @@ func All(s *analysis.Summary) []Chart {
 	add(Breakdown(s, "classes"))
 	add(PointVsSimulated(s))
 	add(Tornado(s.Sensitivity))
+	add(VOI(s.VOI))
 	return out
 }
 
@@ -246,6 +247,14 @@ func Exceedance(s *analysis.Summary) (Chart, bool) {
 			p.Legend.Add("with "+r.Name+" ("+fmt.Sprint(len(r.Members))+" safeguards)", lw)
 		}
 		note += fmt.Sprintf(" The dashed curve is the same simulated years with the %q safeguards in place (the same events, thinned by each safeguard's effect), so the gap between the curves is the risk they remove.", r.Name)
+	}
+	if occ := pts(s.Occurrence.Exceedance); len(occ) >= 2 {
+		lo, _ := plotter.NewLine(occ)
+		lo.Color, lo.Width = green, vg.Points(1.5)
+		lo.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
+		p.Add(lo)
+		p.Legend.Add("largest single event (no safeguards)", lo)
+		note += " The dotted curve is the occurrence exceedance (OEP): the chance that the year's largest single event costs more than x, where the solid curve (AEP) counts the whole year. Where they meet, one event makes the bad year; where the solid curve lies well above, bad years are many events adding up."
 	}
 	minP := 1.0 / float64(s.Run.Trials)
 	p.Y.Min = math.Max(minP, 1e-6)
@@ -559,4 +568,49 @@ func Tornado(r *analysis.SensitivityResult) (Chart, bool) {
 	p.X.Tick.Marker = currencyTicks{base: plot.DefaultTicks{}, currency: cur}
 	note := fmt.Sprintf("Each bar shows how the mean of %s moves when one judgment is held at the low (P5, blue) or high (P95, orange) end of its range, every other draw unchanged, around the mean with all inputs free (dashed line; %d trials). Longest bars first: those are the judgments worth measuring better. The rank correlation says how much of the spread across trials moves with that input.", r.Target, r.Trials)
 	return Chart{Name: "tornado", Title: "Sensitivity (tornado)", Note: note, Plot: p, W: 9 * vg.Inch, H: vg.Length(1.3+0.32*float64(n)) * vg.Inch}, true
+}
+
+// VOI is the value-of-information chart: the inputs ranked by EVPPI, each a bar to its EVPPI with a
+// whisker down to its cross-fitted lower estimate, beside the EVPI (dashed), with a reading.
+func VOI(r *analysis.VOIResult) (Chart, bool) {
+	if r == nil || len(r.Inputs) == 0 || r.EVPI.Value <= 0 {
+		return Chart{}, false
+	}
+	ins := r.Inputs
+	if len(ins) > 15 {
+		ins = ins[:15]
+	}
+	cur := r.Currency
+	p := newPlot("What knowing each input before deciding is worth", "EVPPI ("+cur+" over the horizon)", "")
+	n := len(ins)
+	names := make([]string, n)
+	hi := r.EVPI.Value
+	for i, in := range ins {
+		y := float64(n - 1 - i)
+		names[n-1-i] = shortName(in.Name, 36)
+		bar, _ := plotter.NewLine(plotter.XYs{{X: 0, Y: y}, {X: in.EVPPI, Y: y}})
+		bar.Color, bar.Width = blue, vg.Points(10)
+		p.Add(bar)
+		if lo := math.Max(in.Lower, 0); lo < in.EVPPI {
+			wh, _ := plotter.NewLine(plotter.XYs{{X: lo, Y: y}, {X: in.EVPPI, Y: y}})
+			wh.Color, wh.Width = orange, vg.Points(2)
+			p.Add(wh)
+		}
+		hi = math.Max(hi, in.EVPPI)
+	}
+	p.NominalY(names...)
+	p.Y.Min, p.Y.Max = -0.7, float64(n)-0.3
+	p.Add(vline(r.EVPI.Value, -0.7, float64(n)-0.3, grey, true))
+	p.X.Min, p.X.Max = 0, hi*1.05
+	p.X.Tick.Marker = currencyTicks{base: plot.DefaultTicks{}, currency: cur}
+	m := func(x float64) string { return human.Money(x, 2) }
+	top := ins[0]
+	note := fmt.Sprintf("On current estimates the best choice among %s is %s. Removing all uncertainty before deciding would be worth at most %s (EVPI, dashed line; %d trials). "+
+		"Knowing %s exactly is worth up to %s before deciding, the most of any single input", strings.Join(r.Decision.Options, ", "), r.Decision.Best, m(r.EVPI.Value), r.Trials, top.Name, m(top.EVPPI))
+	if len(ins) > 1 {
+		note += fmt.Sprintf("; then %s (%s)", ins[1].Name, m(ins[1].EVPPI))
+	}
+	note += ". A measurement that costs less than an input's bar is worth making before deciding; one that costs more is not, and an input with no bar cannot change the decision. " +
+		"Each bar is biased upward by at most its stated bias bound, and the orange whisker reaches down to a cross-fitted estimate biased downward: the value lies between."
+	return Chart{Name: "voi", Title: "Value of information", Note: note, Plot: p, W: 9 * vg.Inch, H: vg.Length(1.3+0.32*float64(n)) * vg.Inch}, true
 }
