@@ -35,6 +35,9 @@ func WriteRunTable(w io.Writer, s *analysis.Summary) error {
 	fmt.Fprintf(w, "\nAnnual loss (what a simulated year costs): mean %s %s\n", m3(l.Mean), ci(l.CI95))
 	fmt.Fprintf(w, "  P50 %s  P90 %s  P95 %s  P99 %s   VaR95 %s  TVaR95 %s   VaR99 %s  TVaR99 %s   P(no loss) %s\n",
 		m2(l.P50), m2(l.P90), m2(l.P95), m2(l.P99), m2(l.VaR95), m2(l.TVaR95), m2(l.VaR99), m2(l.TVaR99), human.Sig(l.PZero, 2))
+	o := s.Occurrence
+	fmt.Fprintf(w, "Largest single event of a year (occurrence, OEP): mean %s %s\n  P50 %s  P90 %s  P95 %s  P99 %s\n",
+		m3(o.Mean), ci(o.CI95), m2(o.P50), m2(o.P90), m2(o.P95), m2(o.P99))
 	fmt.Fprintf(w, "\nBy finding (ALE: point, then simulated mean and P5-P95; annual loss P95 and P99):\n")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "finding\tsite\tpoint ALE\tALE mean\tALE P5-P95\tloss P95\tloss P99\tnote\t")
@@ -73,6 +76,12 @@ func WriteRunTable(w io.Writer, s *analysis.Summary) error {
 		tw.Flush()
 	}
 	writeSafeguardTable(w, s)
+	if s.VOI != nil {
+		fmt.Fprintln(w)
+		if err := WriteVOITable(w, s.VOI); err != nil {
+			return err
+		}
+	}
 	if len(s.Warnings) > 0 {
 		fmt.Fprintf(w, "\nWarnings:\n  %s\n", strings.Join(s.Warnings, "\n  "))
 	}
@@ -145,6 +154,12 @@ func writeSafeguardTable(w io.Writer, s *analysis.Summary) {
 			fmt.Fprintf(w, "  %-12s cost %s, savings %s [%s, %s], P5-P95 %s to %s, P(pays) %s: %s\n", label, m2(set.ExpectedCost),
 				human.Money(set.Savings.Mean, 3), human.Money(set.Savings.CI95[0], 3), human.Money(set.Savings.CI95[1], 3),
 				m2(set.Savings.P05), m2(set.Savings.P95), human.Sig(set.PPositive, 2), members)
+			if set.HeldOut != nil && set.OptimizersCurse != nil {
+				c := set.OptimizersCurse
+				fmt.Fprintf(w, "  %-12s chosen on the %s blocks: savings there %s; on the %s blocks, unseen by the choice, %s [%s, %s]; optimizer's curse %s [%s, %s]\n", "",
+					b.ChoiceBlocks, human.Money(set.InSample.Mean, 3), b.HeldOutBlocks, human.Money(set.HeldOut.Mean, 3),
+					human.Money(set.HeldOut.CI95[0], 3), human.Money(set.HeldOut.CI95[1], 3), human.Money(c.Mean, 2), human.Money(c.CI95[0], 2), human.Money(c.CI95[1], 2))
+			}
 		}
 	}
 }
