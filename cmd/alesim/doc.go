@@ -6,9 +6,10 @@
 //	alesim validate [--format text|json] SCENARIO
 //	alesim point [--format table|csv|json] [--portfolio ID] SCENARIO
 //	alesim run [--trials N] [--seed S] [--workers W] [--format table|csv|json] [--precision P]
-//	           [--budget AMOUNT] [--portfolio ID] [--sensitivity TARGET] [--max-memory SIZE]
+//	           [--budget AMOUNT] [--voi] [--portfolio ID] [--sensitivity TARGET] [--max-memory SIZE]
 //	           [--out DIR [--force] [--trials-file]] [--shard K/N|env --out DIR] [--quiet] SCENARIO
 //	alesim sensitivity [--target ale|savings:ID] [--trials N] [--format table|json] [--out DIR] SCENARIO
+//	alesim voi [--options ID,ID] [--budget AMOUNT] [--trials N] [--format table|json] SCENARIO
 //	alesim merge [--out DIR] [--format table|json] SHARD_DIR...
 //	alesim plot DIR
 //	alesim compare [--trials N] [--seed S] [--format table|json] [--out DIR [--force]] A B
@@ -28,16 +29,19 @@
 // breakdowns by finding, site and threat class, and every safeguard's and portfolio's savings on
 // common random numbers, ranked, with the probability of paying off. --out writes summary.json,
 // summary.csv, results.xlsx, the charts and report.html; --shard writes one shard of the trials
-// for merge. sensitivity ranks the uncertain inputs by how much of a target they decide. plot
-// re-draws a saved run's charts. compare runs two scenarios on one seed and reports each figure
-// before and after with the paired 95% interval of the change (two saved runs: unpaired, said
-// so). import converts a register into commented YAML; template writes an empty register
-// workbook; schema prints the scenario's JSON Schema. A worked example:
+// for merge. sensitivity ranks the uncertain inputs by how much of a target they decide. voi
+// values, in money, knowing each uncertain input before deciding among doing nothing, the
+// safeguards, the portfolios and the budget's sets (EVPI and each input's EVPPI). plot re-draws a
+// saved run's charts. compare runs two scenarios on one seed and reports each figure before and
+// after with the paired 95% interval of the change (two saved runs: unpaired, said so). import
+// converts a register into commented YAML; template writes an empty register workbook; schema
+// prints the scenario's JSON Schema. A worked example:
 //
 //	alesim point scenarios/soes-1983.yaml
 //	alesim run --trials 1000000 --seed 1983 --out out/soes scenarios/soes-1983.yaml
 //	alesim run --budget 50000 scenarios/soes-1983.yaml
 //	alesim sensitivity --target savings:rec-3-rotation scenarios/usps-wets-access.yaml
+//	alesim voi --options rec-3-rotation scenarios/usps-wets-access.yaml
 //	alesim run scenarios/clinic-register.xlsx
 //	alesim compare scenarios/soes-1983.yaml scenarios/soes-1983.yaml
 //

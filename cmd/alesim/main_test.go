@@ -308,10 +308,10 @@ func TestDocExamples(t *testing.T) {
 				args[i] = "20000" // the example's size, scaled down for a unit test
 			}
 		}
-		if args[0] != "point" && args[0] != "run" && args[0] != "sensitivity" && args[0] != "compare" {
+		if args[0] != "point" && args[0] != "run" && args[0] != "sensitivity" && args[0] != "compare" && args[0] != "voi" {
 			continue
 		}
-		if args[0] == "sensitivity" || args[0] == "compare" || (args[0] == "run" && !contains(args, "--trials")) {
+		if args[0] == "sensitivity" || args[0] == "compare" || args[0] == "voi" || (args[0] == "run" && !contains(args, "--trials")) {
 			args = append([]string{args[0], "--trials", "2000"}, args[1:]...)
 		}
 		if code, _, stderr := runArgs(args...); code != 0 {
