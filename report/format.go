@@ -55,6 +55,7 @@ var (
 	_ Writer[*analysis.Summary]           = WriterFunc[*analysis.Summary](WriteRunTable)
 	_ Writer[*model.PointResult]          = WriterFunc[*model.PointResult](WritePointTable)
 	_ Writer[*analysis.SensitivityResult] = WriterFunc[*analysis.SensitivityResult](WriteSensitivityTable)
+	_ Writer[*analysis.VOIResult]         = WriterFunc[*analysis.VOIResult](WriteVOITable)
 )
 
 // RunFormats are the formats of a run's (or a merge's) summary on stdout.
@@ -81,6 +82,13 @@ var CompareFormats = Formats[*analysis.Comparison]{
 var SensitivityFormats = Formats[*analysis.SensitivityResult]{
 	{"table", WriterFunc[*analysis.SensitivityResult](WriteSensitivityTable)},
 	{"json", jsonWriter[*analysis.SensitivityResult]()},
+}
+
+// VOIFormats are the formats of a value-of-information analysis.
+var VOIFormats = Formats[*analysis.VOIResult]{
+	{"table", WriterFunc[*analysis.VOIResult](WriteVOITable)},
+	{"csv", WriterFunc[*analysis.VOIResult](WriteVOICSV)},
+	{"json", jsonWriter[*analysis.VOIResult]()},
 }
 
 func jsonWriter[R any]() Writer[R] {

@@ -13,8 +13,8 @@ import (
 )
 
 // The files of an output directory. A run's (or a merge's): summary.json, summary.csv,
-// results.xlsx, every chart of charts.All in each of ChartFormats, and report.html; with
-// --trials-file, trials.parquet. A
+// results.xlsx, every chart of charts.All in each of ChartFormats, and report.html; with --voi,
+// voi.csv; with --trials-file, trials.parquet. A
 // sensitivity run's: sensitivity.json and the tornado chart.
 
 // ChartFormats are the file extensions every chart is written in.
@@ -28,6 +28,11 @@ func WriteRun(stage *Staging, sum *analysis.Summary) error {
 	}
 	if err := stage.WriteFile("summary.csv", func(w io.Writer) error { return WriteCSV(w, sum) }); err != nil {
 		return err
+	}
+	if sum.VOI != nil {
+		if err := stage.WriteFile("voi.csv", func(w io.Writer) error { return WriteVOICSV(w, sum.VOI) }); err != nil {
+			return err
+		}
 	}
 	cs := charts.All(sum)
 	var images []Image

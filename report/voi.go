@@ -1,8 +1,10 @@
 package report
 
 import (
+	"encoding/csv"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -36,4 +38,24 @@ func WriteVOITable(w io.Writer, r *analysis.VOIResult) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", in.Name, m(in.EVPPI), m(in.Lower), m(in.SE), m(in.BiasBound), note)
 	}
 	return tw.Flush()
+}
+
+// WriteVOICSV writes the value of information in full precision: one row per option (its expected
+// savings in value, "best" in note for the best), one for the EVPI and one per input.
+func WriteVOICSV(w io.Writer, r *analysis.VOIResult) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"kind", "name", "value", "se", "lower", "lower_se", "bias_bound", "bins", "note"})
+	for i, id := range r.Decision.Options {
+		note := ""
+		if id == r.Decision.Best {
+			note = "best"
+		}
+		cw.Write([]string{"option", id, ftoa(r.Decision.ExpectedSavings[i]), "", "", "", "", "", note})
+	}
+	cw.Write([]string{"evpi", "", ftoa(r.EVPI.Value), ftoa(r.EVPI.SE), "", "", "", "", ""})
+	for _, in := range r.Inputs {
+		cw.Write([]string{"evppi", in.Name, ftoa(in.EVPPI), ftoa(in.SE), ftoa(in.Lower), ftoa(in.LowerSE), ftoa(in.BiasBound), strconv.Itoa(in.Bins), ""})
+	}
+	cw.Flush()
+	return cw.Error()
 }

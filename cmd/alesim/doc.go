@@ -9,7 +9,7 @@
 //	           [--budget AMOUNT] [--voi] [--portfolio ID] [--sensitivity TARGET] [--max-memory SIZE]
 //	           [--out DIR [--force] [--trials-file]] [--shard K/N|env --out DIR] [--quiet] SCENARIO
 //	alesim sensitivity [--target ale|savings:ID] [--trials N] [--format table|json] [--out DIR] SCENARIO
-//	alesim voi [--options ID,ID] [--budget AMOUNT] [--trials N] [--format table|json] SCENARIO
+//	alesim voi [--options ID,ID] [--budget AMOUNT] [--trials N] [--format table|csv|json] SCENARIO
 //	alesim merge [--out DIR] [--format table|json] SHARD_DIR...
 //	alesim plot DIR
 //	alesim compare [--trials N] [--seed S] [--format table|json] [--out DIR [--force]] A B

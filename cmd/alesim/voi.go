@@ -30,14 +30,15 @@ func runVOI(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	fs.Int64Var(&trials, "trials", voiTrials, "trials (every option's savings and every input's draw are kept: 8 bytes each a trial)")
 	fs.Uint64Var(&seed, "seed", sim.DefaultSeed, "seed of every random stream")
 	fs.IntVar(&workers, "workers", runtime.GOMAXPROCS(0), "goroutines; results do not depend on it")
-	fs.StringVar(&format, "format", "table", "output format: table or json")
+	fs.StringVar(&format, "format", "table", "output format: "+report.VOIFormats.Names())
 	path, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
+	w, err := report.VOIFormats.Lookup(format)
 	switch {
-	case format != "table" && format != "json":
-		return usagef("voi: --format must be table or json (got %q)", format)
+	case err != nil:
+		return usagef("voi: %v", err)
 	case trials < 100:
 		return usagef("voi: --trials must be at least 100 (got %d)", trials)
 	case budget < 0:
@@ -59,9 +60,5 @@ func runVOI(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	if err != nil {
 		return usagef("voi: %v", err)
 	}
-	if format == "json" {
-		return report.WriteJSON(stdout, r)
-	}
-	return report.WriteVOITable(stdout, r)
+	return w.Write(stdout, r)
 }
-
