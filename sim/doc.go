@@ -13,8 +13,10 @@
 //     units and inputs.
 //   - layout.go: the named table of per-trial quantities (owner, measure, how quantiles are
 //     obtained, export column and precision) that the trial fills and everything else reads.
-//   - engine.go: the block scheduler and the trial; stats.go: moments merged in block order,
-//     sketches, exact quantiles; result.go: reading the accumulators through the layout.
+//   - engine.go: the block scheduler (all blocks, or only the even or the odd ones: Config.Blocks)
+//     and the trial; occurrence.go: the year's largest single event loss; stats.go: moments merged
+//     in block order, sketches, exact quantiles; result.go: reading the accumulators through the
+//     layout.
 //   - shard.go: running a disjoint range of blocks and merging shard results bit for bit.
 //   - memory.go: an estimate of a run's peak memory, to refuse a run before it starts.
 package sim
