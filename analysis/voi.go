@@ -228,7 +228,7 @@ func VOI(ctx context.Context, s *model.Scenario, cfg sim.Config, o VOIOptions) (
 		out.Decision.Members = append(out.Decision.Members, m)
 	}
 	out.EVPI.Value, out.EVPI.SE = d.evpi()
-	out.TrialsPerBin = binSize(len(c.data[0]))
+	out.TrialsPerBin = binSize(int(res.Trials()))
 	for i, in := range ins {
 		v := d.evppi(c.data[nopt-1+i])
 		v.Name = in.Name

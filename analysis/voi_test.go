@@ -203,3 +203,21 @@ func TestVOIDeterministic(t *testing.T) {
 		t.Error("an unknown option was accepted")
 	}
 }
+
+// TestVOINoSafeguard: with nothing to decide, information is worth nothing.
+func TestVOINoSafeguard(t *testing.T) {
+	s := parse(t, `scenario: {name: none, horizon_years: 1}
+sites: [{id: s}]
+findings:
+  - {id: F, title: f, site: s, afe: {dist: uniform, min: 1, max: 2}, loss: 1000}
+`)
+	cfg := sim.DefaultConfig()
+	cfg.Trials, cfg.Workers = 2000, 1
+	r, err := VOI(context.Background(), s, cfg, VOIOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Decision.Best != DoNothing || r.EVPI.Value != 0 || len(r.Inputs) != 1 || r.Inputs[0].EVPPI != 0 {
+		t.Errorf("%+v", r)
+	}
+}
