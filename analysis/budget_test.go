@@ -29,7 +29,7 @@ func TestBudgetHonest(t *testing.T) {
 		fmt.Fprintf(&b, "  - {id: S%d, title: s, one_time_cost: 10000, effects: [{finding: F%d, ale_reduction: 0.5}]}\n", i, i)
 	}
 	s := parse(t, b.String())
-	const truth, sd, trials, reps = 40000.0, 50000 / 3.4641016151377544, 20000, 30
+	const truth, sd, trials, reps = 40000.0, 50000 / 3.4641016151377544, 20000, 20
 	seHalf := sd / math.Sqrt(trials/2) // standard error of one set's mean on one half
 	var in, out, curse []float64
 	for rep := range reps {
@@ -64,7 +64,7 @@ func TestBudgetHonestDeterministic(t *testing.T) {
 	var got [2]*BudgetResult
 	for i, w := range []int{1, 3} {
 		cfg := sim.DefaultConfig()
-		cfg.Trials, cfg.Workers = 30000, w
+		cfg.Trials, cfg.Workers = 20000, w
 		sum, err := Run(context.Background(), s, cfg, Options{Budget: 50000})
 		if err != nil {
 			t.Fatal(err)

@@ -71,7 +71,7 @@ func TestEVPPIBias(t *testing.T) {
 	const sigma = 1000.0
 	r := rand.New(rand.NewPCG(18, 2))
 	var got [2]float64
-	for i, c := range []struct{ n, reps int }{{2500, 400}, {40000, 60}} {
+	for i, c := range []struct{ n, reps int }{{2500, 200}, {40000, 40}} {
 		k := binSize(c.n)
 		want := sigma / math.Sqrt(2*math.Pi) * (1/math.Sqrt(float64(k)) - 1/math.Sqrt(float64(c.n)))
 		est := make([]float64, c.reps)
