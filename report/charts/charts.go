@@ -603,7 +603,7 @@ func VOI(r *analysis.VOIResult) (Chart, bool) {
 	p.Add(vline(r.EVPI.Value, -0.7, float64(n)-0.3, grey, true))
 	p.X.Min, p.X.Max = 0, hi*1.05
 	p.X.Tick.Marker = currencyTicks{base: plot.DefaultTicks{}, currency: cur}
-	m := func(x float64) string { return human.Money(x, 2) }
+	m := func(x float64) string { return human.Money(x, 2) + " " + cur }
 	top := ins[0]
 	note := fmt.Sprintf("On current estimates the best choice among %s is %s. Removing all uncertainty before deciding would be worth at most %s (EVPI, dashed line; %d trials). "+
 		"Knowing %s exactly is worth up to %s before deciding, the most of any single input", strings.Join(r.Decision.Options, ", "), r.Decision.Best, m(r.EVPI.Value), r.Trials, top.Name, m(top.EVPPI))
