@@ -165,7 +165,7 @@ func (d *decoder) correlation(item *node, p string, known map[string]*Estimate, 
 	case hasRank == hasMatrix:
 		d.add(item, p, "must have exactly one of rank (a pair of inputs) or matrix (a group)")
 	case hasRank:
-		if nIn >= 0 && nIn != 2 {
+		if nIn > 2 {
 			d.add(rn, p+".rank", "is the correlation of two inputs (got %d inputs); give a matrix for a group", nIn)
 		}
 		if x, ok := d.num(rn, p+".rank"); ok {
@@ -193,6 +193,7 @@ func (d *decoder) corrMatrix(mn *node, p string, n int) [][]float64 {
 	nerr := len(d.errs)
 	if len(rows) != n {
 		d.add(mn, p, "must be %d x %d, one row per input (got %d rows)", n, n, len(rows))
+		return nil
 	}
 	out := make([][]float64, len(rows))
 	for i, rn := range rows {
@@ -290,22 +291,22 @@ func (d *decoder) correlationGroup(s *Scenario, entries []corrEntry, ks []int) {
 		return
 	}
 	c.Rank = identity(n)
-	stated := make([][]string, n) // which entry states each pair
+	stated := make([][]*corrEntry, n) // which entry states each pair
 	for i := range stated {
-		stated[i] = make([]string, n)
+		stated[i] = make([]*corrEntry, n)
 	}
 	ok := true
 	for _, k := range ks {
-		e := entries[k]
+		e := &entries[k]
 		for a := range e.inputs {
 			for b := a + 1; b < len(e.inputs); b++ {
 				i, j := at[e.inputs[a]], at[e.inputs[b]]
-				if prev := stated[i][j]; prev != "" {
-					d.add(e.n, e.path, "the correlation of %s and %s is already stated by %s; state each pair once", e.inputs[a], e.inputs[b], prev)
+				if prev := stated[i][j]; prev != nil {
+					d.add(e.n, e.path, "the correlation of %s and %s is already stated by %s (line %d); state each pair once", e.inputs[a], e.inputs[b], prev.path, prev.n.line)
 					ok = false
 					continue
 				}
-				stated[i][j], stated[j][i] = e.path, e.path
+				stated[i][j], stated[j][i] = e, e
 				c.Rank[i][j], c.Rank[j][i] = e.rank[a][b], e.rank[a][b]
 			}
 		}

@@ -9,6 +9,7 @@
 //	           [--budget AMOUNT] [--portfolio ID] [--sensitivity TARGET] [--max-memory SIZE]
 //	           [--out DIR [--force] [--trials-file]] [--shard K/N|env --out DIR] [--quiet] SCENARIO
 //	alesim sensitivity [--target ale|savings:ID] [--trials N] [--format table|json] [--out DIR] SCENARIO
+//	alesim sensitivity --list SCENARIO
 //	alesim merge [--out DIR] [--format table|json] SHARD_DIR...
 //	alesim plot DIR
 //	alesim compare [--trials N] [--seed S] [--format table|json] [--out DIR [--force]] A B
@@ -28,7 +29,8 @@
 // breakdowns by finding, site and threat class, and every safeguard's and portfolio's savings on
 // common random numbers, ranked, with the probability of paying off. --out writes summary.json,
 // summary.csv, results.xlsx, the charts and report.html; --shard writes one shard of the trials
-// for merge. sensitivity ranks the uncertain inputs by how much of a target they decide. plot
+// for merge. sensitivity ranks the uncertain inputs by how much of a target they decide; with
+// --list it prints their names, one a line, as a scenario's correlations section names them. plot
 // re-draws a saved run's charts. compare runs two scenarios on one seed and reports each figure
 // before and after with the paired 95% interval of the change (two saved runs: unpaired, said
 // so). import converts a register into commented YAML; template writes an empty register
