@@ -186,10 +186,14 @@ func (d *decoder) correlation(item *node, p string, known map[string]*Estimate, 
 // corrMatrix reads a square matrix of rank correlations over n inputs: symmetric, unit diagonal,
 // entries in [-1, 1]. It returns nil after recording errors.
 func (d *decoder) corrMatrix(mn *node, p string, n int) [][]float64 {
-	rows := d.list(mn, p)
-	if mn == nil || mn.kind != sequenceNode {
+	if mn == nil {
 		return nil
 	}
+	if mn.kind != sequenceNode {
+		d.add(mn, p, "must be a list of %d rows, one per input (got %s)", n, mn.describe())
+		return nil
+	}
+	rows := mn.items
 	nerr := len(d.errs)
 	if len(rows) != n {
 		d.add(mn, p, "must be %d x %d, one row per input (got %d rows)", n, n, len(rows))
@@ -198,8 +202,12 @@ func (d *decoder) corrMatrix(mn *node, p string, n int) [][]float64 {
 	out := make([][]float64, len(rows))
 	for i, rn := range rows {
 		rp := idx(p, i)
+		if rn.kind != sequenceNode {
+			d.add(rn, rp, "must be a list of %d numbers, one per input (got %s)", n, rn.describe())
+			continue
+		}
 		out[i] = d.numList(rn, rp)
-		if rn.kind == sequenceNode && len(rn.items) != n {
+		if len(rn.items) != n {
 			d.add(rn, rp, "must have %d entries, one per input (got %d)", n, len(rn.items))
 		}
 	}
@@ -234,8 +242,7 @@ func (d *decoder) groupCorrelations(s *Scenario, entries []corrEntry) {
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]

@@ -2,6 +2,7 @@ package model
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"regexp"
@@ -184,5 +185,53 @@ func TestDocCorrelationsExample(t *testing.T) {
 	}
 	if !s.Correlations[1].Repaired || len(s.Warnings()) != 1 {
 		t.Errorf("want the second group repaired, with one warning: %+v %v", s.Correlations[1], s.Warnings())
+	}
+}
+
+// TestCorrelationsOddInput: malformed sections load without a panic, as an error with a line, or
+// (the empty ones) as no correlations.
+func TestCorrelationsOddInput(t *testing.T) {
+	var many []string
+	for i := range 70 {
+		many = append(many, fmt.Sprintf("X%d.afe", i))
+	}
+	for _, sec := range []string{
+		"  ~\n",
+		"  - ~\n",
+		"  - {inputs: ~, rank: 0.5}\n",
+		"  - {inputs: [~, ~], rank: ~}\n",
+		"  - {inputs: [A.afe, B.afe], matrix: [~, ~]}\n",
+		"  - {inputs: [A.afe, B.afe], matrix: [[1, x], [x, 1]]}\n",
+		"  - {inputs: [A.afe, B.afe], matrix: [[[1]], [1]]}\n",
+		"  - {inputs: [A.afe, B.afe], matrix: {a: 1}}\n",
+		"  - {inputs: {a: 1}, rank: 1}\n",
+		"  - {inputs: [[A.afe], B.afe], rank: 1}\n",
+		"  - {inputs: [A.afe, B.afe], rank: .nan}\n",
+		"  - {inputs: [" + strings.Join(many, ", ") + "], matrix: [[1]]}\n",
+		"  - {inputs: [A.afe, B.afe], rank: 0.5}\n  - {inputs: [A.afe, B.afe], rank: 0.5}\n",
+	} {
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Fatalf("%q: panic %v", sec, r)
+				}
+			}()
+			s, err := Parse("t.yaml", []byte(corrBase+sec))
+			if err == nil {
+				if len(s.Correlations) != 0 {
+					t.Errorf("%q: loaded with correlations %+v", sec, s.Correlations)
+				}
+				return
+			}
+			var es Errors
+			if !errors.As(err, &es) {
+				t.Fatalf("%q: %v", sec, err)
+			}
+			for _, e := range es {
+				if e.Line == 0 {
+					t.Errorf("%q: error without a line: %v", sec, e)
+				}
+			}
+		}()
 	}
 }
