@@ -392,8 +392,9 @@ func TestNormCDFBounded(t *testing.T) {
 	}
 }
 
-// TestCopulaEveryKindOfInput: a hazard's rate, a named factor of a product and a safeguard's
-// one-time cost can be correlated like any AFE; each measured Spearman within 4 SE of the target.
+// TestCopulaEveryKindOfInput: a hazard's rate, a named factor of a product, a safeguard's
+// one-time cost, an uncertain loss parameter and a loss factor drawn once a year can be correlated
+// like any AFE; each measured Spearman within 4 SE of the target.
 func TestCopulaEveryKindOfInput(t *testing.T) {
 	const src = `
 scenario: {name: kinds, horizon_years: 5}
@@ -410,22 +411,34 @@ findings:
         - {name: theft, dist: uniform, min: 1, max: 50}
         - {name: lawsuit, dist: loguniform, min: 0.0001, max: 0.01}
     loss: 50000
+  - {id: L, title: l, site: a, afe: 2, loss: {dist: lognormal, p05: 4000, p95: {dist: pert, min: 5e4, mode: 9e4, max: 2e5}}}
+  - id: F
+    title: f
+    site: b
+    afe: 0.5
+    loss:
+      factors:
+        - {name: records, dist: loguniform, min: 1000, max: 1e6}
+        - {name: cost_per_record, dist: pert, min: 50, mode: 150, max: 400, per: year}
 safeguards:
   - {id: S, title: s, one_time_cost: {dist: pert, min: 1000, mode: 2000, max: 5000}, effects: [{finding: T, frequency_factor: 0.5}]}
 correlations:
   - inputs: [quake.afe, T.afe.theft, S.one_time_cost]
     matrix: [[1, 0.7, -0.5], [0.7, 1, -0.2], [-0.5, -0.2, 1]]
+  - {inputs: [L.loss.p95, F.loss.cost_per_record], rank: 0.8}
 `
 	s := parseScenario(t, src)
 	const n = 30_000
 	c, _ := runColumns(t, s, n, 2, 2, Options{})
-	names := s.Correlations[0].Inputs
-	for i := range names {
-		for j := i + 1; j < len(names); j++ {
-			rho := s.Correlations[0].Rank[i][j]
-			got := spearman(c.col(t, "input:"+names[i]), c.col(t, "input:"+names[j]))
-			if se := spearmanSE(rho, n); math.Abs(got-rho) > 4*se {
-				t.Errorf("Spearman(%s, %s) = %.4f, want %.2f within 4 SE = %.4f", names[i], names[j], got, rho, 4*se)
+	for _, g := range s.Correlations {
+		names := g.Inputs
+		for i := range names {
+			for j := i + 1; j < len(names); j++ {
+				rho := g.Rank[i][j]
+				got := spearman(c.col(t, "input:"+names[i]), c.col(t, "input:"+names[j]))
+				if se := spearmanSE(rho, n); math.Abs(got-rho) > 4*se {
+					t.Errorf("Spearman(%s, %s) = %.4f, want %.2f within 4 SE = %.4f", names[i], names[j], got, rho, 4*se)
+				}
 			}
 		}
 	}
