@@ -76,6 +76,9 @@ const psdTolerance = 1e-10
 // normals in O(n^2) a trial, and repairing its matrix costs O(n^3) an iteration.
 const MaxCorrelated = 64
 
+// correlationKeys are the keys of an entry of the correlations section (the JSON Schema's too).
+var correlationKeys = []string{"inputs", "rank", "matrix", "repair", "note"}
+
 // corrEntry is one valid entry of the correlations section.
 type corrEntry struct {
 	path   string
@@ -116,7 +119,7 @@ func (d *decoder) correlations(s *Scenario, n *node) {
 // correlation reads one entry; ok is false when it has an error that makes its values unusable.
 func (d *decoder) correlation(item *node, p string, known map[string]*Estimate, uncertain []string) (corrEntry, bool) {
 	e := corrEntry{path: p, n: item}
-	m := d.fields(item, p, "inputs", "rank", "matrix", "repair", "note")
+	m := d.fields(item, p, correlationKeys...)
 	if m == nil {
 		return e, false
 	}
