@@ -8,5 +8,9 @@
 // the annuity factor A, savings = A x (ALE - new ALE) - A x annual cost - one-time cost, and the
 // report's cost to savings ratio (cost / savings).
 //
+// Inputs names the uncertain estimates (theta) as sensitivity prints them; a scenario's
+// correlations section names them too, and Correlations holds its groups of rank correlations,
+// checked positive semidefinite in their Pearson form (or repaired, with a warning).
+//
 // The package does not depend on the simulation engine (package sim), which depends on it.
 package model

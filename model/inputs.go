@@ -20,10 +20,14 @@ type Input struct {
 
 // Inputs lists the scenario's uncertain inputs in scenario order: hazards, quantified findings,
 // then safeguards.
-func (s *Scenario) Inputs() []Input {
+func (s *Scenario) Inputs() []Input { return s.inputs(false) }
+
+// inputs lists the inputs as Inputs does, with certain estimates too when certain is set (so that
+// a correlation naming one can be told it is not uncertain).
+func (s *Scenario) inputs(certain bool) []Input {
 	var out []Input
 	add := func(name string, e *Estimate) {
-		if e.Dist != nil && !e.Certain() {
+		if e.Dist != nil && (certain || !e.Certain()) {
 			out = append(out, Input{Name: name, Est: e})
 		}
 	}

@@ -299,7 +299,7 @@ func editDistance(a, b string) int {
 // The keys each mapping of a scenario may hold. The loader accepts exactly these, and the JSON
 // Schema (schema.go) is generated from them, so the two cannot drift.
 var (
-	topKeys       = []string{"scenario", "sites", "assets", "classes", "hazards", "findings", "safeguards", "portfolios"}
+	topKeys       = []string{"scenario", "sites", "assets", "classes", "hazards", "findings", "safeguards", "portfolios", "correlations"}
 	scenarioKeys  = []string{"name", "description", "currency", "horizon_years", "discount_rate", "annuity_factor"}
 	siteKeys      = []string{"id", "name"}
 	assetKeys     = []string{"id", "name", "site", "value"}
@@ -329,6 +329,7 @@ func (d *decoder) scenario(root *node) *Scenario {
 	d.portfolios(s, m["portfolios"], safeguards)
 	d.checkCoverage(s, findings)
 	d.checkAdjusted(s)
+	d.correlations(s, m["correlations"])
 	return s
 }
 

@@ -30,6 +30,8 @@ type Scenario struct {
 	Findings   []Finding
 	Safeguards []Safeguard
 	Portfolios []Portfolio
+	// Correlations are the groups of inputs drawn together (correlations.go).
+	Correlations []Correlation
 }
 
 // Pos is a position in the scenario file (1-based line and column).

@@ -37,14 +37,15 @@ func keySchemas() map[string]js {
 	estimate := func(desc string) js { return js{"$ref": "#/definitions/estimate", "description": desc} }
 	return map[string]js{
 		"top": {
-			"scenario":   js{"$ref": "#/definitions/scenario"},
-			"sites":      js{"type": "array", "items": ref("site"), "description": "places where findings occur"},
-			"assets":     js{"type": "array", "items": ref("asset"), "description": "things of bounded value: losses charged to one are capped at its value within a year"},
-			"classes":    js{"type": "array", "items": ref("class"), "description": "threat classes"},
-			"hazards":    js{"type": "array", "items": ref("hazard"), "description": "shared hazards: one event felt by every finding naming it"},
-			"findings":   js{"type": "array", "items": ref("finding"), "minItems": 1, "description": "threats at sites, the unit of the analysis"},
-			"safeguards": js{"type": "array", "items": ref("safeguard"), "description": "controls with costs and effects on findings"},
-			"portfolios": js{"type": "array", "items": ref("portfolio"), "description": "named sets of safeguards evaluated together"},
+			"scenario":     js{"$ref": "#/definitions/scenario"},
+			"sites":        js{"type": "array", "items": ref("site"), "description": "places where findings occur"},
+			"assets":       js{"type": "array", "items": ref("asset"), "description": "things of bounded value: losses charged to one are capped at its value within a year"},
+			"classes":      js{"type": "array", "items": ref("class"), "description": "threat classes"},
+			"hazards":      js{"type": "array", "items": ref("hazard"), "description": "shared hazards: one event felt by every finding naming it"},
+			"findings":     js{"type": "array", "items": ref("finding"), "minItems": 1, "description": "threats at sites, the unit of the analysis"},
+			"safeguards":   js{"type": "array", "items": ref("safeguard"), "description": "controls with costs and effects on findings"},
+			"portfolios":   js{"type": "array", "items": ref("portfolio"), "description": "named sets of safeguards evaluated together"},
+			"correlations": js{"type": "array", "items": ref("correlation"), "description": "Spearman rank correlations between uncertain inputs, drawn by a Gaussian copula"},
 		},
 		"scenario": {
 			"name":           text("the scenario's name"),
@@ -111,6 +112,13 @@ func keySchemas() map[string]js {
 			"applies_to":       js{"enum": []string{"frequency", "loss"}, "description": "for ale_reduction: reduce the frequency (default) or the loss"},
 			"note":             text("free text"),
 		},
+		"correlation": {
+			"inputs": js{"type": "array", "items": js{"type": scalar}, "minItems": 2, "maxItems": MaxCorrelated, "description": "input names, as alesim sensitivity --list prints them"},
+			"rank":   js{"type": "number", "minimum": -1, "maximum": 1, "description": "with two inputs: their Spearman rank correlation"},
+			"matrix": js{"type": "array", "items": js{"type": "array", "items": js{"type": "number", "minimum": -1, "maximum": 1}}, "description": "with n inputs: their n x n matrix of rank correlations (symmetric, unit diagonal)"},
+			"repair": js{"type": "boolean", "description": "use the nearest correlation matrix when the stated one is not positive semidefinite (with a warning)"},
+			"note":   text("free text"),
+		},
 		"portfolio": {
 			"id":         idOf("unique portfolio id, not a safeguard's"),
 			"title":      text("the set's name"),
@@ -125,7 +133,7 @@ func objectKeys() map[string][]string {
 	return map[string][]string{
 		"top": topKeys, "scenario": scenarioKeys, "site": siteKeys, "asset": assetKeys,
 		"class": classKeys, "hazard": hazardKeys, "finding": findingKeys, "safeguard": safeguardKeys,
-		"effect": effectFields, "portfolio": portfolioKeys,
+		"effect": effectFields, "portfolio": portfolioKeys, "correlation": correlationKeys,
 	}
 }
 
@@ -185,6 +193,9 @@ func Schema() ([]byte, error) {
 			o["oneOf"] = one
 		case "portfolio":
 			o["required"] = []string{"id", "safeguards"}
+		case "correlation":
+			o["required"] = []string{"inputs"}
+			o["oneOf"] = []js{{"required": []string{"rank"}}, {"required": []string{"matrix"}}}
 		}
 		if obj == "top" {
 			continue

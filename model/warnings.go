@@ -30,7 +30,8 @@ func (w Warning) String() string {
 //   - a loss per event whose point or 95th percentile exceeds the value of the asset it is charged
 //     to (the cap will bind);
 //   - a safeguard with no effect (every effect the identity);
-//   - when portfolios exist, a quantified finding no safeguard acts on.
+//   - when portfolios exist, a quantified finding no safeguard acts on;
+//   - a correlation matrix repaired to the nearest correlation matrix (repair: true).
 func (s *Scenario) Warnings() []Warning {
 	var out []Warning
 	add := func(pos Pos, field, format string, args ...any) {
@@ -81,6 +82,7 @@ func (s *Scenario) Warnings() []Warning {
 			add(f.Pos, path, "no safeguard acts on finding %q", f.ID)
 		}
 	}
+	out = append(out, s.correlationWarnings()...)
 	sort.SliceStable(out, func(a, b int) bool { return out[a].Line < out[b].Line })
 	return out
 }

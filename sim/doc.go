@@ -11,6 +11,8 @@
 //     of (seed, key, block): results do not depend on workers or shards (the output contract).
 //   - plan.go, variants.go, inputs.go: compiling findings, hazards, assets, safeguards, portfolios,
 //     units and inputs.
+//   - copula.go: correlated inputs (model.Correlation) drawn by a Gaussian copula, each from its own
+//     stream, so that inputs in no group draw exactly as without the correlations.
 //   - layout.go: the named table of per-trial quantities (owner, measure, how quantiles are
 //     obtained, export column and precision) that the trial fills and everything else reads.
 //   - engine.go: the block scheduler (all blocks, or only the even or the odd ones: Config.Blocks)

@@ -299,6 +299,7 @@ type worker struct {
 	evMax    []float64 // per finding: the year's largest event loss
 	clamped  int64     // AFE draws clamped at model.MaxAFE
 	drawn    []float64 // recorded input draws (sensitivity)
+	cv, cz   []float64 // correlated inputs' values this trial, and normals scratch (copula.go)
 	sink     TrialSink
 	cols     []int // quantity index of each sink column after the trial index
 }
@@ -337,6 +338,8 @@ func newWorker(p *plan, seed uint64, exactTotals bool) *worker {
 		raw:         make([]float64, nf),
 		evMax:       make([]float64, nf),
 		drawn:       make([]float64, len(p.inputs)),
+		cv:          make([]float64, p.nCorr),
+		cz:          make([]float64, p.nCorr),
 	}
 	for k, sg := range p.safeguards {
 		w.effVal[k] = make([]float64, len(sg.effects))
@@ -398,7 +401,12 @@ func (w *worker) drawFrequency(factors []pEst) float64 {
 
 // draw draws an estimate, recording the value when sensitivity analysis asks for it.
 func (w *worker) draw(e *pEst) float64 {
-	v := e.draw(w.st)
+	var v float64
+	if e.corr > 0 && !e.konst {
+		v = w.cv[e.corr-1] // drawn with its group at the start of the trial (copula.go)
+	} else {
+		v = e.draw(w.st)
+	}
 	if e.in > 0 {
 		w.drawn[e.in-1] = v
 	}
@@ -422,6 +430,9 @@ func count(r *stream, lambda float64, bernoulli, collapse bool) float64 {
 func (w *worker) trial(t int64) {
 	p := w.p
 	st := w.st
+	if len(p.corr) > 0 {
+		w.drawCorrelated()
+	}
 	for h := range p.hazards {
 		hz := &p.hazards[h]
 		w.hazAFE[h] = w.drawFrequency(hz.factors)

@@ -39,6 +39,8 @@ type plan struct {
 	unitTables   bool    // the units' ALE tables are laid out (Options.UnitTables)
 	inputs       []input // the recorded inputs (Options.RecordInputs), in scenario order
 	rec          *pRec   // the recommended set, when its annual loss is simulated
+	corr         []pCorr // correlated groups (copula.go)
+	nCorr        int     // correlated inputs in all groups
 
 	// q is the quantity layout of a trial's result vector (see layout.go).
 	q     layout
@@ -95,6 +97,7 @@ type pEst struct {
 	vr    int     // variable number when not konst
 	in    int     // 1 + the index of the recorded input it is (sensitivity), 0 for none
 	path  string  // the estimate's field path in the scenario (model.Estimate.Path)
+	corr  int     // 1 + its index in worker.cv when in a correlated group (copula.go), else 0
 }
 
 func (e *pEst) draw(st []stream) float64 {
@@ -310,6 +313,9 @@ func compile(s *model.Scenario, collapse bool, opts Options) (*plan, error) {
 	p.layoutPairs()
 	if opts.RecordInputs {
 		p.recordInputs()
+	}
+	if err := p.compileCorrelations(); err != nil {
+		return nil, err
 	}
 	for _, h := range opts.Hold {
 		if err := p.hold(h.Input, h.Value); err != nil {

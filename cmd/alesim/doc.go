@@ -10,6 +10,7 @@
 //	           [--out DIR [--force] [--trials-file]] [--shard K/N|env --out DIR] [--quiet] SCENARIO
 //	alesim sensitivity [--target ale|savings:ID] [--trials N] [--format table|json] [--out DIR] SCENARIO
 //	alesim voi [--options ID,ID] [--budget AMOUNT] [--trials N] [--format table|csv|json] SCENARIO
+//	alesim sensitivity --list SCENARIO
 //	alesim merge [--out DIR] [--format table|json] SHARD_DIR...
 //	alesim plot DIR
 //	alesim compare [--trials N] [--seed S] [--format table|json] [--out DIR [--force]] A B
@@ -29,7 +30,8 @@
 // breakdowns by finding, site and threat class, and every safeguard's and portfolio's savings on
 // common random numbers, ranked, with the probability of paying off. --out writes summary.json,
 // summary.csv, results.xlsx, the charts and report.html; --shard writes one shard of the trials
-// for merge. sensitivity ranks the uncertain inputs by how much of a target they decide. voi
+// for merge. sensitivity ranks the uncertain inputs by how much of a target they decide; with
+// --list it prints their names, one a line, as a scenario's correlations section names them. voi
 // values, in money, knowing each uncertain input before deciding among doing nothing, the
 // safeguards, the portfolios and the budget's sets (EVPI and each input's EVPPI). plot re-draws a
 // saved run's charts. compare runs two scenarios on one seed and reports each figure before and

@@ -19,7 +19,7 @@ func runSensitivity(ctx context.Context, stdout, stderr io.Writer, args []string
 	var trials int64
 	var seed uint64
 	var workers int
-	var force bool
+	var force, list bool
 	fs := newFlags("sensitivity", "SCENARIO", stderr)
 	fs.StringVar(&target, "target", "ale", "what to explain: ale (the total expected annual loss) or savings:ID (a safeguard's or portfolio's savings)")
 	fs.Int64Var(&trials, "trials", 50000, "trials in the set every input's effect is measured on (each input is re-run twice on the same trials)")
@@ -28,6 +28,7 @@ func runSensitivity(ctx context.Context, stdout, stderr io.Writer, args []string
 	fs.StringVar(&format, "format", "table", "output format: "+report.SensitivityFormats.Names())
 	fs.StringVar(&out, "out", "", "also write sensitivity.json and the tornado chart (SVG and PNG) into this directory")
 	fs.BoolVar(&force, "force", false, "with --out: replace a directory that already holds files")
+	fs.BoolVar(&list, "list", false, "print the names of the uncertain inputs, one a line (as correlations name them), and run nothing")
 	path, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -42,6 +43,12 @@ func runSensitivity(ctx context.Context, stdout, stderr io.Writer, args []string
 	s, err := loadScenario(path)
 	if err != nil {
 		return err
+	}
+	if list {
+		for _, name := range s.InputNames() {
+			fmt.Fprintln(stdout, name)
+		}
+		return nil
 	}
 	var stage *report.Staging
 	if out != "" {
