@@ -299,8 +299,8 @@ func editDistance(a, b string) int {
 // The keys each mapping of a scenario may hold. The loader accepts exactly these, and the JSON
 // Schema (schema.go) is generated from them, so the two cannot drift.
 var (
-	topKeys       = []string{"scenario", "sites", "assets", "classes", "hazards", "findings", "safeguards", "portfolios", "correlations"}
-	scenarioKeys  = []string{"name", "description", "currency", "horizon_years", "discount_rate", "annuity_factor"}
+	topKeys       = []string{"scenario", "sites", "assets", "classes", "hazards", "findings", "safeguards", "portfolios", "correlations", "tolerance"}
+	scenarioKeys  = []string{"name", "description", "currency", "horizon_years", "discount_rate", "annuity_factor", "point_label"}
 	siteKeys      = []string{"id", "name"}
 	assetKeys     = []string{"id", "name", "site", "value"}
 	classKeys     = []string{"id", "name", "afe_range", "note"}
@@ -327,6 +327,7 @@ func (d *decoder) scenario(root *node) *Scenario {
 	findings := d.findings(s, fnode, sites, classes, assets, hazards)
 	safeguards := d.safeguards(s, m["safeguards"], findings)
 	d.portfolios(s, m["portfolios"], safeguards)
+	d.tolerance(s, m["tolerance"])
 	d.checkCoverage(s, findings)
 	d.checkAdjusted(s)
 	d.correlations(s, m["correlations"])
@@ -346,6 +347,15 @@ func (d *decoder) meta(s *Scenario, n *node) {
 	s.Description = d.str(m["description"], p+".description")
 	if c := m["currency"]; c != nil {
 		s.Currency = d.str(c, p+".currency")
+		if msg := checkCurrency(s.Currency); msg != "" && c.kind == scalarNode {
+			d.add(c, p+".currency", "%s", msg)
+		}
+	}
+	s.PointLabel = "point estimate"
+	if l := m["point_label"]; l != nil {
+		if t := d.str(l, p+".point_label"); t != "" {
+			s.PointLabel = t
+		}
 	}
 	if r, ok := d.num(m["discount_rate"], p+".discount_rate"); ok {
 		if r <= -1 {

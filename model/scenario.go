@@ -9,11 +9,14 @@ import (
 // Scenario is a validated risk scenario: what can be lost, how often, and what safeguards change.
 // Slices keep the file's order; cross references are resolved to indices.
 type Scenario struct {
-	File          string  // path as given to Load
-	SHA256        string  // hex digest of the file's bytes
-	Name          string  // scenario.name
-	Description   string  // scenario.description
-	Currency      string  // scenario.currency, default USD
+	File        string // path as given to Load
+	SHA256      string // hex digest of the file's bytes
+	Name        string // scenario.name
+	Description string // scenario.description
+	Currency    string // scenario.currency, an upper-case ISO 4217 code, default USD
+	// PointLabel names the point figures (the arithmetic on single values) wherever a person reads
+	// them: scenario.point_label, default "point estimate".
+	PointLabel    string
 	HorizonYears  int     // scenario.horizon_years; 0 when only annuity_factor is given
 	DiscountRate  float64 // scenario.discount_rate, a fraction > -1
 	AnnuityFactor float64 // A: stated, or (1 - (1+r)^-H)/r, or H when r = 0
@@ -32,6 +35,9 @@ type Scenario struct {
 	Portfolios []Portfolio
 	// Correlations are the groups of inputs drawn together (correlations.go).
 	Correlations []Correlation
+	// Tolerance is the risk tolerance curve (top-level tolerance:), losses increasing and
+	// probabilities not increasing; empty when the scenario states none.
+	Tolerance []TolerancePoint
 }
 
 // Pos is a position in the scenario file (1-based line and column).

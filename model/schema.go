@@ -46,11 +46,17 @@ func keySchemas() map[string]js {
 			"safeguards":   js{"type": "array", "items": ref("safeguard"), "description": "controls with costs and effects on findings"},
 			"portfolios":   js{"type": "array", "items": ref("portfolio"), "description": "named sets of safeguards evaluated together"},
 			"correlations": js{"type": "array", "items": ref("correlation"), "description": "Spearman rank correlations between uncertain inputs, drawn by a Gaussian copula"},
+			"tolerance":    js{"type": "array", "items": ref("tolerance"), "description": "the risk tolerance: {loss, probability} points, a log-log line between them; one point is an appetite"},
+		},
+		"tolerance": {
+			"loss":        js{"type": "number", "exclusiveMinimum": 0, "description": "an annual loss, increasing from point to point"},
+			"probability": js{"type": "number", "exclusiveMinimum": 0, "maximum": 1, "description": "the most accepted probability a year of a loss above it"},
 		},
 		"scenario": {
 			"name":           text("the scenario's name"),
 			"description":    text("what the scenario is about"),
-			"currency":       text("currency of every amount (default USD)"),
+			"currency":       text("currency of every amount: an upper-case ISO 4217 code (default USD)"),
+			"point_label":    text("what reports call the point figures (default \"point estimate\")"),
 			"horizon_years":  js{"type": "integer", "minimum": 1, "maximum": 1000, "description": "years over which safeguards are compared"},
 			"discount_rate":  js{"type": "number", "exclusiveMinimum": -1, "maximum": 1, "description": "annual rate as a fraction (0.10 is 10%); default 0"},
 			"annuity_factor": js{"type": "number", "exclusiveMinimum": 0, "maximum": maxAnnuity, "description": "A, used instead of (1 - (1+r)^-H) / r"},
@@ -133,7 +139,7 @@ func objectKeys() map[string][]string {
 	return map[string][]string{
 		"top": topKeys, "scenario": scenarioKeys, "site": siteKeys, "asset": assetKeys,
 		"class": classKeys, "hazard": hazardKeys, "finding": findingKeys, "safeguard": safeguardKeys,
-		"effect": effectFields, "portfolio": portfolioKeys, "correlation": correlationKeys,
+		"effect": effectFields, "portfolio": portfolioKeys, "correlation": correlationKeys, "tolerance": toleranceKeys,
 	}
 }
 
@@ -169,6 +175,8 @@ func Schema() ([]byte, error) {
 		case "scenario":
 			o["required"] = []string{"name"}
 			o["anyOf"] = []js{{"required": []string{"horizon_years"}}, {"required": []string{"annuity_factor"}}}
+		case "tolerance":
+			o["required"] = []string{"loss", "probability"}
 		case "site", "class":
 			o["required"] = []string{"id"}
 		case "asset":
