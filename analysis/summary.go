@@ -35,8 +35,11 @@ type Summary struct {
 	Sensitivity *SensitivityResult `json:"sensitivity,omitempty"`
 	// VOI, when asked for (run --voi), is the value of information of the decision among doing
 	// nothing, each safeguard, each portfolio and the budget's sets (voi.go).
-	VOI      *VOIResult `json:"voi,omitempty"`
-	Warnings []string   `json:"warnings"`
+	VOI *VOIResult `json:"voi,omitempty"`
+	// Tolerance, when the scenario states a risk tolerance, holds where the loss exceedance curves
+	// cross it.
+	Tolerance *ToleranceResult `json:"tolerance,omitempty"`
+	Warnings  []string         `json:"warnings"`
 }
 
 // ScenarioInfo identifies the scenario run.
@@ -46,6 +49,8 @@ type ScenarioInfo struct {
 	Currency      string  `json:"currency"`
 	AnnuityFactor float64 `json:"annuity_factor"`
 	HorizonYears  int     `json:"horizon_years"`
+	// PointLabel names the point figures for people (scenario.point_label).
+	PointLabel string `json:"point_label"`
 }
 
 // RunInfo is the run's provenance.
@@ -244,7 +249,7 @@ func Summarize(s *model.Scenario, res *sim.Result, cfg sim.Config) *Summary {
 	z := &summarizer{s: s, res: res}
 	trials := res.Trials()
 	sum := &Summary{
-		Scenario: ScenarioInfo{s.Name, s.SHA256, s.Currency, s.AnnuityFactor, s.HorizonYears},
+		Scenario: ScenarioInfo{s.Name, s.SHA256, s.Currency, s.AnnuityFactor, s.HorizonYears, s.PointLabel},
 		Run: RunInfo{Trials: trials, Seed: cfg.Seed, Workers: cfg.Workers, Version: cfg.Version,
 			BlockSize: sim.BlockSize, Precision: cfg.Precision, TotalsQuantiles: "exact",
 			SketchRelativeError: sim.SketchRelativeError, Collapse: cfg.Collapse},
@@ -287,6 +292,9 @@ func Summarize(s *model.Scenario, res *sim.Result, cfg sim.Config) *Summary {
 		}
 		rs.Exceedance = exceedanceCurve(res.Dist(q))
 		sum.Recommended = rs
+		sum.Tolerance = toleranceResult(s, loss, rec.Name, res.Dist(q))
+	} else {
+		sum.Tolerance = toleranceResult(s, loss, "", nil)
 	}
 	sites, classes := res.Sites(), res.Classes()
 	var estimated []string

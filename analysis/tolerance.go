@@ -1,0 +1,103 @@
+package analysis
+
+import (
+	"math"
+
+	"github.com/alesim/alesim/model"
+	"github.com/alesim/alesim/sim"
+)
+
+// ToleranceResult holds the loss exceedance curves against the scenario's risk tolerance. The
+// baseline is the curve with no safeguard; Portfolios holds the recommended set (the one set the
+// engine simulates an annual loss for), by its portfolio id.
+type ToleranceResult struct {
+	Points     []TolerancePoint     `json:"points"`
+	Baseline   ToleranceCheck       `json:"baseline"`
+	Portfolios []PortfolioTolerance `json:"portfolios"`
+}
+
+// TolerancePoint is one point of the tolerance curve: at most Probability a year of an annual loss
+// above Loss.
+type TolerancePoint struct {
+	Loss        float64 `json:"loss"`
+	Probability float64 `json:"probability"`
+}
+
+// ToleranceCheck says whether a loss exceedance curve stays within tolerance. MaxExcess is the
+// largest P(loss > x) minus the tolerance at x over the tolerance's range (negative when the curve
+// stays below it everywhere), AtLoss the x where it is largest; Within is MaxExcess <= 0.
+type ToleranceCheck struct {
+	Within    bool    `json:"within"`
+	MaxExcess float64 `json:"max_excess"`
+	AtLoss    float64 `json:"at_loss"`
+}
+
+// PortfolioTolerance is a portfolio's ToleranceCheck.
+type PortfolioTolerance struct {
+	ID string `json:"id"`
+	ToleranceCheck
+}
+
+// toleranceGrid is the number of log-spaced losses the excess is evaluated at, besides the
+// tolerance's own points and the curve's jumps near them.
+const toleranceGrid = 400
+
+// checkTolerance evaluates P(loss > x) - tolerance(x) over the tolerance's range: from its first
+// loss to its last (from the smallest simulated positive loss to the loss, for a single appetite
+// point), on a log-spaced grid and at the tolerance's points. Where the curve is a step function
+// the sup is approached just below a jump; the grid's spacing bounds how far off it can be.
+func checkTolerance(pts []model.TolerancePoint, q sim.Quantiler) ToleranceCheck {
+	lo, hi := pts[0].Loss, pts[len(pts)-1].Loss
+	if len(pts) == 1 {
+		lo = q.MinPositive()
+		if !(lo > 0) || lo > hi {
+			lo = hi
+		}
+		lo *= 1 - 1e-9 // just below the smallest loss: P(loss > x) is P(loss > 0) there
+	}
+	xs := make([]float64, 0, toleranceGrid+len(pts))
+	for _, p := range pts {
+		xs = append(xs, p.Loss)
+	}
+	if hi > lo {
+		step := math.Log(hi/lo) / (toleranceGrid - 1)
+		for k := 0; k < toleranceGrid; k++ {
+			xs = append(xs, lo*math.Exp(float64(k)*step))
+		}
+	} else {
+		xs = append(xs, lo)
+	}
+	best := ToleranceCheck{MaxExcess: math.Inf(-1)}
+	for _, x := range xs {
+		x = math.Min(math.Max(x, lo), hi)
+		t, ok := model.Tolerance(pts, x)
+		if !ok && len(pts) == 1 {
+			t, ok = pts[0].Probability, true
+		}
+		if !ok {
+			continue
+		}
+		if e := q.Exceed(x) - t; e > best.MaxExcess || (e == best.MaxExcess && x < best.AtLoss) {
+			best.MaxExcess, best.AtLoss = e, x
+		}
+	}
+	best.Within = best.MaxExcess <= 0
+	return best
+}
+
+// toleranceResult checks the baseline's and the recommended set's annual loss against the
+// scenario's tolerance; nil when the scenario states none.
+func toleranceResult(s *model.Scenario, base sim.Quantiler, recID string, rec sim.Quantiler) *ToleranceResult {
+	if len(s.Tolerance) == 0 {
+		return nil
+	}
+	out := &ToleranceResult{Portfolios: []PortfolioTolerance{}}
+	for _, p := range s.Tolerance {
+		out.Points = append(out.Points, TolerancePoint{p.Loss, p.Probability})
+	}
+	out.Baseline = checkTolerance(s.Tolerance, base)
+	if rec != nil {
+		out.Portfolios = append(out.Portfolios, PortfolioTolerance{ID: recID, ToleranceCheck: checkTolerance(s.Tolerance, rec)})
+	}
+	return out
+}

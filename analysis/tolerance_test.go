@@ -1,0 +1,102 @@
+package analysis
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/alesim/alesim/model"
+	"github.com/alesim/alesim/sim"
+)
+
+// TestToleranceFixedLoss (issue 16): one finding with a fixed loss V and Poisson(0.5) events a
+// year, so P(loss > x) = 1 - exp(-0.5) for every 0 < x < V; with a safeguard cutting the frequency
+// to 0.1, 1 - exp(-0.1). Against an appetite of 20% up to 1.5 V, the baseline exceeds it by
+// 1 - exp(-0.5) - 0.2 (largest just below V), the recommended set stays within it by
+// 0.2 - (1 - exp(-0.1)).
+func TestToleranceFixedLoss(t *testing.T) {
+	src := `scenario: {name: fixed, horizon_years: 5, currency: EUR}
+sites: [{id: main, name: Main}]
+findings:
+  - {id: F1, title: Fire, site: main, afe: 0.5, loss: 1000000}
+safeguards:
+  - {id: S1, title: Sprinklers, annual_cost: 1000, effects: [{finding: F1, frequency_factor: 0.2}]}
+portfolios:
+  - {id: plan, title: Plan, safeguards: [S1]}
+tolerance:
+  - {loss: 1500000, probability: 0.2}
+`
+	s, err := model.Parse("fixed.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := sim.DefaultConfig()
+	cfg.Trials, cfg.Seed, cfg.Workers = 200000, 16, 2
+	sum, err := Run(context.Background(), s, cfg, Options{Recommended: &sim.Set{Name: "plan", Members: []int{0}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tol := sum.Tolerance
+	if tol == nil || len(tol.Points) != 1 || len(tol.Portfolios) != 1 || tol.Portfolios[0].ID != "plan" {
+		t.Fatalf("tolerance %+v", tol)
+	}
+	n := float64(cfg.Trials)
+	for _, c := range []struct {
+		name   string
+		got    ToleranceCheck
+		p      float64
+		within bool
+	}{
+		{"baseline", tol.Baseline, 1 - math.Exp(-0.5), false},
+		{"plan", tol.Portfolios[0].ToleranceCheck, 1 - math.Exp(-0.1), true},
+	} {
+		se := math.Sqrt(c.p * (1 - c.p) / n)
+		if want := c.p - 0.2; math.Abs(c.got.MaxExcess-want) > 4*se {
+			t.Errorf("%s: max_excess %v, want %v (4 SE %v)", c.name, c.got.MaxExcess, want, 4*se)
+		}
+		if c.got.Within != c.within {
+			t.Errorf("%s: within %v, want %v", c.name, c.got.Within, c.within)
+		}
+		if !(c.got.AtLoss > 0 && c.got.AtLoss < 1e6) {
+			t.Errorf("%s: at_loss %v, want below the fixed loss 1e6", c.name, c.got.AtLoss)
+		}
+	}
+	if sum.Scenario.PointLabel != "point estimate" {
+		t.Errorf("point label %q", sum.Scenario.PointLabel)
+	}
+}
+
+// TestToleranceCurve checks the excess against a two-point curve on a loss known exactly: P(loss
+// > x) = 0.3 for x < 2e6, 0 beyond; the tolerance at 1e6 is 0.1 and falls log-linearly to 0.01 at
+// 1e7, so the excess is largest just below 2e6: 0.3 - 0.1 * 10^(-log10 2).
+func TestToleranceCurve(t *testing.T) {
+	pts := []model.TolerancePoint{{Loss: 1e6, Probability: 0.1}, {Loss: 1e7, Probability: 0.01}}
+	c := checkTolerance(pts, stepQ{p: 0.3, at: 2e6})
+	want := 0.3 - 0.1*math.Pow(10, -math.Log10(2))
+	if c.Within || math.Abs(c.MaxExcess-want) > 0.001 || c.AtLoss > 2e6 || c.AtLoss < 1.9e6 {
+		t.Errorf("got %+v, want max_excess about %v just below 2e6", c, want)
+	}
+	c = checkTolerance(pts, stepQ{p: 0.05, at: 2e6})
+	if !c.Within {
+		t.Errorf("0.05 below 2e6 is within a tolerance of 0.05 and more there: %+v", c)
+	}
+}
+
+// stepQ is a loss that is 0 with probability 1-p and at with probability p.
+type stepQ struct{ p, at float64 }
+
+func (q stepQ) Exceed(x float64) float64 {
+	if x < q.at {
+		return q.p
+	}
+	return 0
+}
+func (q stepQ) Quantile(p float64) float64 {
+	if p > 1-q.p {
+		return q.at
+	}
+	return 0
+}
+func (q stepQ) MinPositive() float64       { return q.at }
+func (q stepQ) Max() float64               { return q.at }
+func (q stepQ) TailMean(p float64) float64 { return q.at }
