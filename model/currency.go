@@ -3,16 +3,9 @@ package model
 import (
 	"fmt"
 	"strings"
-)
 
-// currencySymbols maps the ISO 4217 codes we print with a symbol; every other valid code is
-// printed as the code itself ("CHF 1.2M").
-var currencySymbols = map[string]string{
-	"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "CN¥", "INR": "₹", "CAD": "CA$",
-	"AUD": "A$", "NZD": "NZ$", "HKD": "HK$", "SGD": "S$", "KRW": "₩", "BRL": "R$", "MXN": "MX$",
-	"ILS": "₪", "PHP": "₱", "VND": "₫", "TWD": "NT$", "THB": "฿", "NGN": "₦", "UAH": "₴",
-	"TRY": "₺", "RUB": "₽", "PLN": "zł", "ZAR": "R",
-}
+	"github.com/alesim/alesim/internal/human"
+)
 
 // isoCurrencies lists the active ISO 4217 alphabetic codes.
 var isoCurrencies = strings.Fields(`AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF
@@ -34,12 +27,7 @@ var currencyWords = map[string]string{
 
 // CurrencySymbol is the symbol printed before amounts in code's currency ("$" for USD), or the
 // code followed by a space where no symbol is tabled ("CHF ").
-func CurrencySymbol(code string) string {
-	if s, ok := currencySymbols[code]; ok {
-		return s
-	}
-	return code + " "
-}
+func CurrencySymbol(code string) string { return human.Symbol(code) }
 
 // checkCurrency returns "" when code is an upper-case ISO 4217 code, else a message with a
 // suggestion.

@@ -79,20 +79,90 @@ func trim(s string) string {
 	return s
 }
 
+// symbols maps the ISO 4217 codes printed with a symbol; other codes print as the code.
+var symbols = map[string]string{
+	"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "CN¥", "INR": "₹", "CAD": "CA$",
+	"AUD": "A$", "NZD": "NZ$", "HKD": "HK$", "SGD": "S$", "KRW": "₩", "BRL": "R$", "MXN": "MX$",
+	"ILS": "₪", "PHP": "₱", "VND": "₫", "TWD": "NT$", "THB": "฿", "NGN": "₦", "UAH": "₴",
+	"TRY": "₺", "RUB": "₽", "PLN": "zł ", "ZAR": "R ",
+}
+
+// Symbol is what precedes an amount in the currency code: "$" for USD (and for ""), the code and
+// a space where no symbol is tabled ("CHF ").
+func Symbol(code string) string {
+	if code == "" {
+		return "$"
+	}
+	if s, ok := symbols[code]; ok {
+		return s
+	}
+	return code + " "
+}
+
 // Currency formats money with a currency symbol for charts and reports: $1.2M, $57K, -$3.7K.
 func Currency(x float64, currency string) string {
-	sym := currency + " "
-	switch currency {
-	case "USD", "":
-		sym = "$"
-	case "EUR":
-		sym = "€"
-	case "GBP":
-		sym = "£"
-	}
-	m := Money(x, 2)
+	return CurrencyN(x, currency, 2)
+}
+
+// CurrencyN is Currency with n significant figures.
+func CurrencyN(x float64, currency string, n int) string {
+	sym := Symbol(currency)
+	m := Money(x, n)
 	if strings.HasPrefix(m, "-") {
 		return "-" + sym + m[1:]
 	}
 	return sym + m
+}
+
+// CurrencyRange formats an interval lo to hi with n significant figures, adding figures until the
+// ends differ (so a narrow interval never reads "3.05M to 3.05M"), and as one amount when they are
+// equal.
+func CurrencyRange(lo, hi float64, currency string, n int) string {
+	if lo == hi {
+		return CurrencyN(lo, currency, n)
+	}
+	for k := n; k < 7; k++ {
+		a, b := CurrencyN(lo, currency, k), CurrencyN(hi, currency, k)
+		if a != b {
+			return a + " to " + b
+		}
+	}
+	return CurrencyN(lo, currency, 7) + " to " + CurrencyN(hi, currency, 7)
+}
+
+// Percent formats a probability as a percentage with two significant figures, never in
+// scientific notation: 0.04 -> "4%", 4e-5 -> "0.004%", 1e-9 -> "<0.0001%".
+func Percent(p float64) string {
+	if math.IsNaN(p) {
+		return "n/a"
+	}
+	switch {
+	case p <= 0:
+		return "0%"
+	case p >= 1:
+		return "100%"
+	case 100*p < 1e-4:
+		return "<0.0001%"
+	}
+	return Sig(100*p, 2) + "%"
+}
+
+// Int formats a whole number with thousands separators: 1000000 -> "1,000,000".
+func Int(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }

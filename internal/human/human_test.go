@@ -42,3 +42,23 @@ func TestCurrency(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+func TestPeopleFormats(t *testing.T) {
+	for _, c := range []struct{ got, want string }{
+		{Percent(4e-5), "0.004%"},
+		{Percent(0.5), "50%"},
+		{Percent(0), "0%"},
+		{Percent(1e-9), "<0.0001%"},
+		{Int(1000000), "1,000,000"},
+		{Int(999), "999"},
+		{Int(-12345), "-12,345"},
+		{CurrencyRange(3.051e6, 3.054e6, "USD", 2), "$3.051M to $3.054M"},
+		{CurrencyRange(5, 5, "EUR", 2), "€5.0"},
+		{Currency(1.2e6, "CHF"), "CHF 1.2M"},
+		{Currency(-3700, "GBP"), "-£3.7K"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}
