@@ -144,7 +144,7 @@ func Percent(p float64) string {
 	case 100*p < 1e-4:
 		return "<0.0001%"
 	}
-	return Sig(100*p, 2) + "%"
+	return trim(Sig(100*p, 2)) + "%"
 }
 
 // Int formats a whole number with thousands separators: 1000000 -> "1,000,000".
