@@ -12,32 +12,43 @@ import (
 	"github.com/alesim/alesim/model"
 )
 
-// Text tables for people: money scaled (1.2M) and rounded, as the 1983 report rounds. CSV, JSON
-// and Parquet keep full precision.
+// Text tables for people: money scaled (1.2M) and rounded to two or three significant figures,
+// with the currency's symbol. CSV, JSON and Parquet keep full precision.
 
-// WriteRunTable writes the run (or merge) summary as text tables: the totals, the findings, the sites
-// and classes, the safeguards and portfolios ranked, the budget set, the warnings.
+// WriteRunTable writes the run (or merge) summary as text tables that fit 120 columns: the totals,
+// the findings, the sites and classes, the safeguards and portfolios ranked, the budget set, the
+// tolerance, the warnings. People read names (finding titles, site and class names); ids stay in
+// the JSON and CSV.
 func WriteRunTable(w io.Writer, s *analysis.Summary) error {
-	m2 := func(x float64) string { return human.Money(x, 2) }
-	m3 := func(x float64) string { return human.Money(x, 3) }
-	ci := func(c [2]float64) string { return "[" + m3(c[0]) + ", " + m3(c[1]) + "]" }
-	fmt.Fprintf(w, "%s: %d trials, seed %d, %d workers, %.1f s\n", s.Scenario.Name, s.Run.Trials, s.Run.Seed, s.Run.Workers, s.Run.WallSeconds)
+	cur := s.Scenario.Currency
+	m2 := func(x float64) string { return human.Currency(x, cur) }
+	m3 := func(x float64) string { return human.CurrencyN(x, cur, 3) }
+	ci := func(c [2]float64) string { return human.CurrencyRange(c[0], c[1], cur, 3) }
+	nm := namesOf(s)
+	fmt.Fprintf(w, "%s: %s trials, seed %d, %d workers, %.1f s\n", s.Scenario.Name, human.Int(s.Run.Trials), s.Run.Seed, s.Run.Workers, s.Run.WallSeconds)
 	if s.Run.Precision > 0 {
-		fmt.Fprintf(w, "(--precision %g: stopped after %d trials)\n", s.Run.Precision, s.Run.Trials)
+		fmt.Fprintf(w, "(--precision %g: stopped after %s trials)\n", s.Run.Precision, human.Int(s.Run.Trials))
 	}
-	fmt.Fprintf(w, "Money in %s; \"point\" is the 1983 arithmetic on point values, the rest the simulation.\n\n", s.Scenario.Currency)
+	fmt.Fprintf(w, "Money in %s; \"point\" is the %s figure (the arithmetic on single values), the rest the simulation.\n\n", cur, pointLabel(s))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "\tpoint\tmean\t95% CI of mean\tP5\tP50\tP95\t")
 	a := s.ALE
 	fmt.Fprintf(tw, "ALE (expected annual loss)\t%s\t%s\t%s\t%s\t%s\t%s\t\n", m2(a.Point), m3(a.Mean), ci(a.CI95), m2(a.P05), m2(a.P50), m2(a.P95))
 	tw.Flush()
 	l := s.AnnualLoss
-	fmt.Fprintf(w, "\nAnnual loss (what a simulated year costs): mean %s %s\n", m3(l.Mean), ci(l.CI95))
-	fmt.Fprintf(w, "  P50 %s  P90 %s  P95 %s  P99 %s   VaR95 %s  TVaR95 %s   VaR99 %s  TVaR99 %s   P(no loss) %s\n",
-		m2(l.P50), m2(l.P90), m2(l.P95), m2(l.P99), m2(l.VaR95), m2(l.TVaR95), m2(l.VaR99), m2(l.TVaR99), human.Sig(l.PZero, 2))
+	fmt.Fprintf(w, "\nAnnual loss (what a simulated year costs): mean %s (95%% CI %s)\n", m3(l.Mean), ci(l.CI95))
+	fmt.Fprintf(w, "  P50 %s  P90 %s  P95 %s  P99 %s   P(no loss) %s\n  VaR95 %s  TVaR95 %s   VaR99 %s  TVaR99 %s\n",
+		m2(l.P50), m2(l.P90), m2(l.P95), m2(l.P99), human.Percent(l.PZero), m2(l.VaR95), m2(l.TVaR95), m2(l.VaR99), m2(l.TVaR99))
 	o := s.Occurrence
-	fmt.Fprintf(w, "Largest single event of a year (occurrence, OEP): mean %s %s\n  P50 %s  P90 %s  P95 %s  P99 %s\n",
+	fmt.Fprintf(w, "Largest single event of a year (occurrence, OEP): mean %s (95%% CI %s)\n  P50 %s  P90 %s  P95 %s  P99 %s\n",
 		m3(o.Mean), ci(o.CI95), m2(o.P50), m2(o.P90), m2(o.P95), m2(o.P99))
+	if t := s.Tolerance; t != nil {
+		fmt.Fprintf(w, "\nRisk tolerance: %s.\n", toleranceText(t, cur))
+		fmt.Fprintf(w, "  no safeguards: %s\n", toleranceLine(t.Baseline, cur))
+		for _, p := range t.Portfolios {
+			fmt.Fprintf(w, "  with %s: %s\n", p.ID, toleranceLine(p.ToleranceCheck, cur))
+		}
+	}
 	fmt.Fprintf(w, "\nBy finding (ALE: point, then simulated mean and P5-P95; annual loss P95 and P99):\n")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "finding\tsite\tpoint ALE\tALE mean\tALE P5-P95\tloss P95\tloss P99\tnote\t")
@@ -45,9 +56,9 @@ func WriteRunTable(w io.Writer, s *analysis.Summary) error {
 		note := ""
 		switch f.ALEMethod {
 		case "closed_form_capped":
-			note = "capped at " + f.Asset + " value"
+			note = "capped at asset value"
 		case "control_variate":
-			note = "capped, ALE by control variate"
+			note = "capped (control variate)"
 		}
 		if f.PointALE > 0 && (f.ALE.Mean > 2*f.PointALE || f.ALE.Mean < f.PointALE/2) {
 			if note != "" {
@@ -55,8 +66,8 @@ func WriteRunTable(w io.Writer, s *analysis.Summary) error {
 			}
 			note += fmt.Sprintf("x%s of point", human.Sig(f.ALE.Mean/f.PointALE, 2))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s-%s\t%s\t%s\t%s\t\n", f.ID, f.Site, m2(f.PointALE), m3(f.ALE.Mean),
-			m2(f.ALE.P05), m2(f.ALE.P95), m2(f.AnnualLoss.P95), m2(f.AnnualLoss.P99), note)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", short(nameOr(f.Title, f.ID), 28), short(nm.site[f.Site], 14), m2(f.PointALE), m3(f.ALE.Mean),
+			human.CurrencyRange(f.ALE.P05, f.ALE.P95, cur, 2), m2(f.AnnualLoss.P95), m2(f.AnnualLoss.P99), short(note, 24))
 	}
 	tw.Flush()
 	for _, g := range []struct {
@@ -70,7 +81,7 @@ func WriteRunTable(w io.Writer, s *analysis.Summary) error {
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintf(tw, "%s\tpoint ALE\tALE mean\tALE P5-P95\tloss P95\tloss P99\t\n", g.title)
 		for _, r := range g.rows {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s-%s\t%s\t%s\t\n", r.ID, m2(r.PointALE), m3(r.ALE.Mean), m2(r.ALE.P05), m2(r.ALE.P95),
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", short(nameOr(r.Name, r.ID), 40), m2(r.PointALE), m3(r.ALE.Mean), human.CurrencyRange(r.ALE.P05, r.ALE.P95, cur, 2),
 				m2(r.AnnualLoss.P95), m2(r.AnnualLoss.P99))
 		}
 		tw.Flush()
@@ -90,17 +101,33 @@ func WriteRunTable(w io.Writer, s *analysis.Summary) error {
 	return nil
 }
 
-// writeSafeguardTable lays out the 1983 summary table's columns (reduction, cost, savings, cost to
-// savings ratio over the horizon) with the point figure, the simulated mean, its interval and the
-// probability of paying off beside each, ranked by mean savings.
-func writeSafeguardTable(w io.Writer, s *analysis.Summary) {
-	m2 := func(x float64) string { return human.Money(x, 2) }
-	ratio := func(r *float64) string {
-		if r == nil {
-			return "never"
-		}
-		return human.Sig(*r, 2)
+// ratioText is a cost to savings ratio for people: "never" where the safeguard does not pay back
+// (no ratio, or a negative one), blank for a zero ratio (no cost, nothing to compare).
+func ratioText(r *float64) string {
+	if r == nil || *r < 0 {
+		return "never"
 	}
+	if *r == 0 {
+		return "-"
+	}
+	return human.Sig(*r, 2)
+}
+
+// ratioRange is a P5-P95 ratio interval, with "never" said once.
+func ratioRange(lo, hi *float64) string {
+	a, b := ratioText(lo), ratioText(hi)
+	if a == b {
+		return a
+	}
+	return a + " to " + b
+}
+
+// writeSafeguardTable lays out the summary table's columns (savings, cost to savings ratio over the
+// horizon) with the point figure, the simulated mean, its interval and the probability of paying
+// off beside each, ranked by mean savings, in at most 120 columns.
+func writeSafeguardTable(w io.Writer, s *analysis.Summary) {
+	cur := s.Scenario.Currency
+	m2 := func(x float64) string { return human.Currency(x, cur) }
 	sorted := func(rows []analysis.SafeguardStats) []analysis.SafeguardStats {
 		out := append([]analysis.SafeguardStats(nil), rows...)
 		sort.SliceStable(out, func(i, j int) bool { return out[i].Rank < out[j].Rank })
@@ -114,27 +141,27 @@ func writeSafeguardTable(w io.Writer, s *analysis.Summary) {
 		if len(g.rows) == 0 {
 			continue
 		}
-		fmt.Fprintf(w, "\n%s, ranked by mean savings over %d years (point = the 1983 arithmetic; savings P5-P95 across trials;\n", g.title, s.Scenario.HorizonYears)
+		fmt.Fprintf(w, "\n%s, ranked by mean savings over %d years (point = the %s figure; P5-P95 across trials;\n", g.title, s.Scenario.HorizonYears, pointLabel(s))
 		fmt.Fprintf(w, "P(pays) = probability that savings > 0; ratio = cost / savings, \"never\" where it does not pay back):\n")
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "rank\tsafeguard\tfindings\tpoint reduction\tpoint cost\tpoint savings\tpoint ratio\tmean savings\t95% CI\tsavings P5-P95\tP(pays)\tratio P5-P95\tvs next\t")
+		fmt.Fprintln(tw, "rank\tsafeguard\tpoint savings\tpoint ratio\tmean savings\tsavings P5-P95\tP(pays)\tratio P5-P95\tvs next\t")
 		for _, r := range sorted(g.rows) {
 			next := ""
 			if r.VsNext != nil && !r.VsNext.Settled {
-				next = "not settled vs " + r.VsNext.Next
-			}
-			findings := strings.Join(r.Findings, " ")
-			if len(r.Members) > 0 {
-				findings = fmt.Sprintf("%d safeguards", len(r.Members))
+				next = "not settled"
 			}
 			alt := ""
 			if r.Alternative {
 				alt = " (alt.)"
 			}
-			fmt.Fprintf(tw, "%d\t%s%s\t%s\t%s\t%s\t%s\t%s\t%s\t[%s, %s]\t%s to %s\t%s\t%s-%s\t%s\t\n",
-				r.Rank, r.ID, alt, short(findings, 24), m2(r.PointReduction), m2(r.PointCost), m2(r.PointSavings), ratio(r.PointRatio),
-				human.Money(r.Savings.Mean, 3), human.Money(r.Savings.CI95[0], 3), human.Money(r.Savings.CI95[1], 3),
-				m2(r.Savings.P05), m2(r.Savings.P95), human.Sig(r.PPositive, 2), ratio(r.Ratio.P05), ratio(r.Ratio.P95), next)
+			name := nameOr(r.Title, r.ID)
+			if len(r.Members) > 0 {
+				name = fmt.Sprintf("%s (%d)", name, len(r.Members))
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n",
+				r.Rank, short(name, 30-len(alt))+alt, m2(r.PointSavings), ratioText(r.PointRatio),
+				human.CurrencyN(r.Savings.Mean, cur, 3), human.CurrencyRange(r.Savings.P05, r.Savings.P95, cur, 2),
+				human.Percent(r.PPositive), ratioRange(r.Ratio.P05, r.Ratio.P95), next)
 		}
 		tw.Flush()
 	}
@@ -151,17 +178,37 @@ func writeSafeguardTable(w io.Writer, s *analysis.Summary) {
 			if members == "" {
 				members = "(none)"
 			}
-			fmt.Fprintf(w, "  %-12s cost %s, savings %s [%s, %s], P5-P95 %s to %s, P(pays) %s: %s\n", label, m2(set.ExpectedCost),
-				human.Money(set.Savings.Mean, 3), human.Money(set.Savings.CI95[0], 3), human.Money(set.Savings.CI95[1], 3),
-				m2(set.Savings.P05), m2(set.Savings.P95), human.Sig(set.PPositive, 2), members)
+			fmt.Fprintf(w, "  %-12s cost %s, savings %s (P5-P95 %s), P(pays) %s:\n    %s\n", label, m2(set.ExpectedCost),
+				human.CurrencyN(set.Savings.Mean, cur, 3), human.CurrencyRange(set.Savings.P05, set.Savings.P95, cur, 2),
+				human.Percent(set.PPositive), wrap(members, 112, "\n    "))
 			if set.HeldOut != nil && set.OptimizersCurse != nil {
 				c := set.OptimizersCurse
 				fmt.Fprintf(w, "  %-12s chosen on the %s blocks: savings there %s; on the %s blocks, unseen by the choice, %s [%s, %s]; optimizer's curse %s [%s, %s]\n", "",
-					b.ChoiceBlocks, human.Money(set.InSample.Mean, 3), b.HeldOutBlocks, human.Money(set.HeldOut.Mean, 3),
-					human.Money(set.HeldOut.CI95[0], 3), human.Money(set.HeldOut.CI95[1], 3), human.Money(c.Mean, 2), human.Money(c.CI95[0], 2), human.Money(c.CI95[1], 2))
+					b.ChoiceBlocks, human.CurrencyN(set.InSample.Mean, cur, 3), b.HeldOutBlocks, human.CurrencyN(set.HeldOut.Mean, cur, 3),
+					human.CurrencyN(set.HeldOut.CI95[0], cur, 3), human.CurrencyN(set.HeldOut.CI95[1], cur, 3), human.CurrencyN(c.Mean, cur, 2), human.CurrencyN(c.CI95[0], cur, 2), human.CurrencyN(c.CI95[1], cur, 2))
 			}
 		}
 	}
+}
+
+// wrap breaks text at spaces so that no line exceeds width runes.
+func wrap(text string, width int, sep string) string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		if line != "" && len([]rune(line))+1+len([]rune(word)) > width {
+			lines = append(lines, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += word
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, sep)
 }
 
 func short(s string, n int) string {
@@ -171,11 +218,11 @@ func short(s string, n int) string {
 	return string([]rune(s)[:n-1]) + "…"
 }
 
-// WritePointTable writes point mode (the 1983 arithmetic) as the report's table, rounded to two
+// WritePointTable writes point mode (the arithmetic on single values) as the report's table, rounded to two
 // significant figures.
 func WritePointTable(w io.Writer, r *model.PointResult) error {
 	m := func(x float64) string { return human.Money(x, 2) }
-	fmt.Fprintf(w, "%s: point estimates (the 1983 arithmetic), %d-year figures at annuity factor %s, %s\n\n",
+	fmt.Fprintf(w, "%s: point estimates (the arithmetic on single values), %d-year figures at annuity factor %s, %s\n\n",
 		r.Scenario.Name, r.Scenario.HorizonYears, human.Sig(r.Scenario.AnnuityFactor, 4), r.Scenario.Currency)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "Finding\tSubject\tALE\tLoss now\tNew loss\tReduction\tCost\tSavings\tCost/savings\t")

@@ -9,6 +9,7 @@ import (
 	"github.com/alesim/alesim/analysis"
 	"image/color"
 	"math"
+	"os"
 	"sort"
 	"strings"
 
@@ -16,6 +17,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/alesim/alesim/internal/human"
 )
@@ -29,12 +31,16 @@ type Chart struct {
 	W, H  vg.Length
 }
 
+// One palette for every chart, after Okabe and Ito's colour-blind-safe set, picked so the colours
+// also differ in lightness (they stay apart printed in greyscale); where two series could still be
+// confused they differ in dashes or glyph shape too.
 var (
-	blue   = color.RGBA{R: 31, G: 119, B: 180, A: 255}
-	orange = color.RGBA{R: 230, G: 120, B: 20, A: 255}
-	grey   = color.RGBA{R: 120, G: 120, B: 120, A: 255}
-	red    = color.RGBA{R: 200, G: 40, B: 40, A: 255}
-	green  = color.RGBA{R: 40, G: 150, B: 70, A: 255}
+	blue   = color.RGBA{R: 0, G: 90, B: 160, A: 255}    // dark: the baseline, intervals
+	orange = color.RGBA{R: 230, G: 159, B: 0, A: 255}   // light: with safeguards, P95
+	grey   = color.RGBA{R: 110, G: 110, B: 110, A: 255} // reference lines
+	red    = color.RGBA{R: 190, G: 60, B: 0, A: 255}    // mid: the point figures, P99
+	green  = color.RGBA{R: 0, G: 130, B: 100, A: 255}   // mid-dark: the mean
+	black  = color.RGBA{A: 255}                         // the tolerance
 )
 
 // currencyTicks labels an axis's ticks as money ($1.2M), on top of a base ticker.
@@ -150,7 +156,7 @@ func All(s *analysis.Summary) []Chart {
 	add(Breakdown(s, "sites"))
 	add(Breakdown(s, "classes"))
 	add(PointVsSimulated(s))
-	add(Tornado(s.Sensitivity))
+	add(TornadoNamed(s.Sensitivity, inputNamer(s)))
 	add(VOI(s.VOI))
 	return out
 }
@@ -163,7 +169,7 @@ func AnnualLoss(s *analysis.Summary) (Chart, bool) {
 		return Chart{}, false
 	}
 	cur := s.Scenario.Currency
-	p := newPlot("Annual loss: distribution of simulated years", "annual loss ("+cur+", log scale)", "share of years")
+	p := newPlot("", "annual loss ("+cur+", log scale)", "share of years")
 	var bins []plotter.HistogramBin
 	total := float64(s.Run.Trials)
 	maxShare := 0.0
@@ -176,7 +182,7 @@ func AnnualLoss(s *analysis.Summary) (Chart, bool) {
 	hist.LineStyle.Width = vg.Points(0.5)
 	hist.LineStyle.Color = blue
 	p.Add(hist)
-	top := maxShare * 1.05
+	top := maxShare * 1.4 // headroom above the bars for the legend
 	marks := []struct {
 		name  string
 		v     float64
@@ -193,9 +199,9 @@ func AnnualLoss(s *analysis.Summary) (Chart, bool) {
 	p.X.Tick.Marker = currencyTicks{base: decadeTicks{}, currency: cur, log10: true}
 	p.Y.Tick.Marker = percentTicks{}
 	p.Legend.Top = true
-	note := fmt.Sprintf("Each bar is the share of the %d simulated years whose loss fell in that range; the horizontal axis is logarithmic because losses span decades.", s.Run.Trials)
+	note := fmt.Sprintf("Each bar is the share of the %s simulated years whose loss fell in that range; the horizontal axis is logarithmic because losses span decades.", human.Int(s.Run.Trials))
 	if h.ZeroYears > 0 {
-		note += fmt.Sprintf(" %.1f%% of years had no loss at all and are not drawn.", 100*h.ZeroYears/total)
+		note += fmt.Sprintf(" %s of years had no loss at all and are not drawn.", human.Percent(h.ZeroYears/total))
 	}
 	note += " The mean is what a year costs on average; P95 and P99 are the losses exceeded one year in 20 and one year in 100."
 	return Chart{Name: "annual-loss", Title: "Annual loss distribution", Note: note, Plot: p, W: 8 * vg.Inch, H: 4.5 * vg.Inch}, true
@@ -226,11 +232,24 @@ func Exceedance(s *analysis.Summary) (Chart, bool) {
 		}
 		return xy
 	}
+	// Where fewer than about 10 trials lie beyond a loss, its exceedance probability is noise: the
+	// curve stops there.
+	floor := 10 / float64(s.Run.Trials)
+	pts0 := pts
+	pts = func(e []analysis.ExceedancePoint) plotter.XYs {
+		var xy plotter.XYs
+		for _, q := range pts0(e) {
+			if q.Y >= floor {
+				xy = append(xy, q)
+			}
+		}
+		return xy
+	}
 	base := pts(s.Exceedance)
 	if len(base) < 2 {
 		return Chart{}, false
 	}
-	p := newPlot("Loss exceedance curve", "annual loss x ("+cur+", log scale)", "P(year's loss > x), log scale")
+	p := newPlot("", "annual loss x ("+cur+", log scale)", "P(year's loss > x), log scale")
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
 	l, _ := plotter.NewLine(base)
 	l.Color, l.Width = blue, vg.Points(2)
@@ -256,14 +275,40 @@ func Exceedance(s *analysis.Summary) (Chart, bool) {
 		p.Legend.Add("largest single event (no safeguards)", lo)
 		note += " The dotted curve is the occurrence exceedance (OEP): the chance that the year's largest single event costs more than x, where the solid curve (AEP) counts the whole year. Where they meet, one event makes the bad year; where the solid curve lies well above, bad years are many events adding up."
 	}
-	minP := 1.0 / float64(s.Run.Trials)
-	p.Y.Min = math.Max(minP, 1e-6)
+	if t := s.Tolerance; t != nil && len(t.Points) > 0 {
+		var xy plotter.XYs
+		if len(t.Points) == 1 { // an appetite: flat up to its loss
+			x0 := base[0].X
+			if x0 >= t.Points[0].Loss {
+				x0 = t.Points[0].Loss / 10
+			}
+			xy = plotter.XYs{{X: x0, Y: t.Points[0].Probability}, {X: t.Points[0].Loss, Y: t.Points[0].Probability}}
+		} else {
+			for _, q := range t.Points {
+				xy = append(xy, plotter.XY{X: q.Loss, Y: math.Max(q.Probability, floor)})
+			}
+		}
+		tl, _ := plotter.NewLine(xy)
+		tl.Color, tl.Width = black, vg.Points(2)
+		tl.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
+		p.Add(tl)
+		gl, _ := plotter.NewScatter(xy)
+		gl.GlyphStyle = draw.GlyphStyle{Color: black, Radius: vg.Points(3), Shape: draw.SquareGlyph{}}
+		p.Add(gl)
+		p.Legend.Add("risk tolerance", tl, gl)
+		note += " The dotted black line is the risk tolerance the scenario states: where a curve lies above it, that loss is more likely than the board accepts."
+		for _, q := range xy {
+			floor = math.Min(floor, q.Y)
+		}
+	}
+	note += fmt.Sprintf(" The curves stop where fewer than 10 of the %s simulated years lie beyond, below which the probability is noise.", human.Int(s.Run.Trials))
+	p.Y.Min = math.Pow(10, math.Floor(math.Log10(floor)))
 	p.Y.Max = 1
 	p.X.Tick.Marker = logMoneyTicks{cur}
 	p.Y.Tick.Marker = logProbTicks{}
 	p.Legend.Top, p.Legend.Left = false, true
 	p.Legend.XOffs, p.Legend.YOffs = vg.Points(10), vg.Points(10)
-	return Chart{Name: "exceedance", Title: "Loss exceedance curve", Note: note, Plot: p, W: 8 * vg.Inch, H: 5 * vg.Inch}, true
+	return Chart{Name: "exceedance", Title: "Loss exceedance curve", Note: note, Plot: p, W: 9 * vg.Inch, H: 5.5 * vg.Inch}, true
 }
 
 type logProbTicks struct{}
@@ -272,17 +317,18 @@ func (logProbTicks) Ticks(min, max float64) []plot.Tick {
 	var t []plot.Tick
 	for d := math.Ceil(math.Log10(min)); d <= 0; d++ {
 		v := math.Pow(10, d)
-		label := human.Sig(100*v, 1) + "%"
+		label := human.Percent(v)
 		if v < 0.01 {
-			label = fmt.Sprintf("1 in %s", human.Money(1/v, 2))
+			label = fmt.Sprintf("1 in %s", human.Int(int64(math.Round(1/v))))
 		}
 		t = append(t, plot.Tick{Value: v, Label: label})
 	}
 	return t
 }
 
-// intervalRows draws one row per item: a line from lo to hi, a dot at the mean and a cross at the
-// point (1983) figure; rows are listed top to bottom.
+// intervalPlot draws one row per item, dot and whisker: a line from lo to hi, a dot at the mean and
+// a cross at the point figure; rows are listed top to bottom. An empty band above the first row
+// holds the legend, so it never covers data.
 type row struct {
 	name         string
 	lo, mean, hi float64
@@ -290,27 +336,10 @@ type row struct {
 	hasPoint     bool
 }
 
-func intervalPlot(p *plot.Plot, rows []row, logX bool) {
-	intervalPlotBars(p, rows, logX, math.NaN())
-}
-
-// intervalPlotBars is intervalPlot with, when barFrom is a number, a light bar from barFrom to the
-// mean of each row.
-func intervalPlotBars(p *plot.Plot, rows []row, logX bool, barFrom float64) {
+func intervalPlot(p *plot.Plot, rows []row, logX bool, pointLabel string) {
 	n := len(rows)
 	names := make([]string, n)
 	var means, points plotter.XYs
-	if !math.IsNaN(barFrom) {
-		for i, r := range rows {
-			y := float64(n - 1 - i)
-			if r.mean <= barFrom {
-				continue
-			}
-			b, _ := plotter.NewLine(plotter.XYs{{X: barFrom, Y: y}, {X: r.mean, Y: y}})
-			b.Color, b.Width = color.RGBA{R: 190, G: 210, B: 235, A: 255}, vg.Points(11)
-			p.Add(b)
-		}
-	}
 	for i, r := range rows {
 		y := float64(n - 1 - i)
 		names[n-1-i] = r.name
@@ -322,8 +351,13 @@ func intervalPlotBars(p *plot.Plot, rows []row, logX bool, barFrom float64) {
 			lo = math.Max(lo, hi*1e-6)
 		}
 		l, _ := plotter.NewLine(plotter.XYs{{X: lo, Y: y}, {X: hi, Y: y}})
-		l.Color, l.Width = blue, vg.Points(2.5)
+		l.Color, l.Width = blue, vg.Points(1.5)
 		p.Add(l)
+		for _, end := range []float64{lo, hi} { // whisker caps
+			c, _ := plotter.NewLine(plotter.XYs{{X: end, Y: y - 0.18}, {X: end, Y: y + 0.18}})
+			c.Color, c.Width = blue, vg.Points(1.5)
+			p.Add(c)
+		}
 		if !logX || r.mean > 0 {
 			means = append(means, plotter.XY{X: r.mean, Y: y})
 		}
@@ -333,25 +367,33 @@ func intervalPlotBars(p *plot.Plot, rows []row, logX bool, barFrom float64) {
 	}
 	if len(means) > 0 {
 		sc, _ := plotter.NewScatter(means)
-		sc.GlyphStyle = draw.GlyphStyle{Color: color.Black, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}
+		sc.GlyphStyle = draw.GlyphStyle{Color: blue, Radius: vg.Points(3.5), Shape: draw.CircleGlyph{}}
 		p.Add(sc)
-		p.Legend.Add("simulated mean", sc)
+		p.Legend.Add("simulated mean (line: P5 to P95)", sc)
 	}
 	if len(points) > 0 {
 		sc, _ := plotter.NewScatter(points)
 		sc.GlyphStyle = draw.GlyphStyle{Color: red, Radius: vg.Points(4), Shape: draw.CrossGlyph{}}
 		p.Add(sc)
-		p.Legend.Add("1983 point figure", sc)
+		p.Legend.Add(pointLabel+" figure", sc)
 	}
 	p.NominalY(names...)
-	p.Y.Min, p.Y.Max = -0.7, float64(n)-0.3
-	p.Legend.Top, p.Legend.Left = false, false
-	p.Legend.YOffs = vg.Points(6)
+	p.Y.Min, p.Y.Max = -0.7, float64(n)+0.5
+	p.Legend.Top, p.Legend.Left = true, false
+	p.Legend.YOffs = vg.Points(-2)
 }
 
-// Safeguards is the forest plot of safeguard savings: one row per safeguard (and portfolio), the
-// P5-P95 interval, the mean and the 1983 point figure, sorted by rank, with the probability of
-// paying off beside each.
+// pointLabelOf is the summary's name for the point figures.
+func pointLabelOf(s *analysis.Summary) string {
+	if s.Scenario.PointLabel != "" {
+		return s.Scenario.PointLabel
+	}
+	return "point estimate"
+}
+
+// Safeguards is the savings chart: one row per safeguard (and portfolio), sorted by mean savings,
+// a bar from zero to the mean on a linear axis with the P5-P95 whisker and the point figure, and
+// P(pays) in a column of its own at the right.
 func Safeguards(s *analysis.Summary) (Chart, bool) {
 	items := append(append([]analysis.SafeguardStats(nil), s.Safeguards...), s.Portfolios...)
 	if len(items) == 0 {
@@ -359,29 +401,104 @@ func Safeguards(s *analysis.Summary) (Chart, bool) {
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].Savings.Mean > items[j].Savings.Mean })
 	cur := s.Scenario.Currency
-	var rows []row
-	lo, hi := math.Inf(1), math.Inf(-1)
+	label := pointLabelOf(s)
+	n := len(items)
+	lo, hi := 0.0, 0.0
 	for _, it := range items {
-		name := it.ID
-		if len(it.Members) > 0 {
-			name += " (portfolio)"
-		}
-		name = fmt.Sprintf("%s  P(pays) %s", shortName(name, 34), human.Sig(it.PPositive, 2))
-		rows = append(rows, row{name: name, lo: it.Savings.P05, mean: it.Savings.Mean, hi: it.Savings.P95,
-			point: it.PointSavings, hasPoint: true})
 		lo = math.Min(lo, math.Min(it.Savings.P05, it.PointSavings))
 		hi = math.Max(hi, math.Max(it.Savings.P95, it.PointSavings))
 	}
-	p := newPlot(fmt.Sprintf("Safeguard savings over %d years", s.Scenario.HorizonYears), "savings ("+cur+", present value; symmetric log scale; P5 to P95 across simulated years)", "")
-	intervalPlot(p, rows, false)
-	zero := vline(0, -0.7, float64(len(rows))-0.3, grey, true)
-	p.Add(zero)
-	sl := symLog{c: symLogLinear(lo, hi)}
-	p.X.Scale = sl
-	p.X.Min, p.X.Max = math.Min(lo*1.2, -sl.c), math.Max(hi*1.2, sl.c)
-	p.X.Tick.Marker = symLogTicks{c: sl.c, currency: cur}
-	note := "One row per safeguard, best mean savings at the top. The horizontal axis is a symmetric logarithmic scale (each labelled step is ten times the last, on both sides of zero) so that savings of a few thousand and of millions both show. The bar runs from the 5th to the 95th percentile of the savings across simulated years; the dot is the mean, the red cross the 1983 point figure. Savings left of the dashed zero line mean the safeguard costs more than it saves. P(pays) is the probability that it saves more than it costs."
-	return Chart{Name: "safeguards", Title: "Safeguard savings", Note: note, Plot: p, W: 9 * vg.Inch, H: vg.Length(1.2+0.28*float64(len(rows))) * vg.Inch}, true
+	if !(hi > lo) {
+		hi = lo + 1
+	}
+	span := hi - lo
+	colX := hi + 0.08*span // the P(pays) column
+	p := newPlot(fmt.Sprintf("Safeguard savings over %d years", s.Scenario.HorizonYears), "savings ("+cur+", present value over the horizon)", "")
+	names := make([]string, n)
+	var means, points plotter.XYs
+	var pays []string
+	var paysXY plotter.XYs
+	for i, it := range items {
+		y := float64(n - 1 - i)
+		name := nameOr(it.Title, it.ID)
+		if len(it.Members) > 0 {
+			name += " (portfolio)"
+		}
+		names[n-1-i] = shortName(name, 44)
+		bar, _ := plotter.NewLine(plotter.XYs{{X: 0, Y: y}, {X: it.Savings.Mean, Y: y}})
+		bar.Color, bar.Width = color.RGBA{R: 170, G: 200, B: 230, A: 255}, vg.Points(9)
+		if it.Savings.Mean < 0 {
+			bar.Color = color.RGBA{R: 240, G: 200, B: 170, A: 255}
+		}
+		p.Add(bar)
+		wl, _ := plotter.NewLine(plotter.XYs{{X: it.Savings.P05, Y: y}, {X: it.Savings.P95, Y: y}})
+		wl.Color, wl.Width = blue, vg.Points(1.3)
+		p.Add(wl)
+		for _, end := range []float64{it.Savings.P05, it.Savings.P95} {
+			c, _ := plotter.NewLine(plotter.XYs{{X: end, Y: y - 0.2}, {X: end, Y: y + 0.2}})
+			c.Color, c.Width = blue, vg.Points(1.3)
+			p.Add(c)
+		}
+		means = append(means, plotter.XY{X: it.Savings.Mean, Y: y})
+		points = append(points, plotter.XY{X: it.PointSavings, Y: y})
+		paysXY = append(paysXY, plotter.XY{X: colX, Y: y})
+		pays = append(pays, human.Percent(it.PPositive))
+	}
+	sc, _ := plotter.NewScatter(means)
+	sc.GlyphStyle = draw.GlyphStyle{Color: blue, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}
+	p.Add(sc)
+	p.Legend.Add("mean savings (bar), P5 to P95 (line)", sc)
+	pt, _ := plotter.NewScatter(points)
+	pt.GlyphStyle = draw.GlyphStyle{Color: red, Radius: vg.Points(4), Shape: draw.CrossGlyph{}}
+	p.Add(pt)
+	p.Legend.Add(label+" figure", pt)
+	paysXY = append(paysXY, plotter.XY{X: colX, Y: float64(n) - 0.2})
+	pays = append(pays, "P(pays)")
+	lb, _ := plotter.NewLabels(plotter.XYLabels{XYs: paysXY, Labels: pays})
+	for i := range lb.TextStyle {
+		lb.TextStyle[i].Font.Size = vg.Points(9)
+		lb.TextStyle[i].YAlign = draw.YCenter
+	}
+	p.Add(lb)
+	p.Add(vline(0, -0.7, float64(n)-0.3, grey, true))
+	p.NominalY(names...)
+	p.Y.Min, p.Y.Max = -0.7, float64(n)+1.2
+	p.X.Min, p.X.Max = lo-0.03*span, hi+0.2*span
+	p.X.Tick.Marker = linearMoneyTicks{cur: cur, max: hi}
+	p.Legend.Top, p.Legend.Left = true, false
+	p.Legend.XOffs = vg.Points(-60)
+	note := fmt.Sprintf("One row per safeguard or portfolio, largest mean savings at the top, on an ordinary (linear) money axis. The bar is the mean savings over %d years in present value; the line with end caps runs from the 5th to the 95th percentile across simulated years; the cross is the %s figure. Rows left of the dashed zero line cost more than they save on average. The right-hand column, P(pays), is the probability that the safeguard saves more than it costs.", s.Scenario.HorizonYears, label)
+	return Chart{Name: "safeguards", Title: "Safeguard savings", Note: note, Plot: p, W: 10 * vg.Inch, H: vg.Length(1.6+0.3*float64(n)) * vg.Inch}, true
+}
+
+// linearMoneyTicks labels a linear money axis with round amounts, none beyond max (the P(pays)
+// column's space).
+type linearMoneyTicks struct {
+	cur string
+	max float64
+}
+
+func (l linearMoneyTicks) Ticks(min, max float64) []plot.Tick {
+	var out []plot.Tick
+	for _, t := range (plot.DefaultTicks{}).Ticks(min, max) {
+		if t.Value > l.max*1.02+1e-9 && t.Value > 0 {
+			if t.Label == "" {
+				continue
+			}
+			t.Label = ""
+		} else if t.Label != "" {
+			t.Label = human.Currency(t.Value, l.cur)
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+func nameOr(name, id string) string {
+	if strings.TrimSpace(name) != "" {
+		return name
+	}
+	return id
 }
 
 func shortName(s string, n int) string {
@@ -391,8 +508,9 @@ func shortName(s string, n int) string {
 	return string([]rune(s)[:n-1]) + "…"
 }
 
-// Breakdown is the ALE by site ("sites") or by threat class ("classes"): the simulated mean as a
-// bar, the P5-P95 interval of ALE(theta) and the point figure.
+// Breakdown is the ALE by site ("sites") or by threat class ("classes"), dot and whisker on a log
+// axis (no bars: a bar's length means nothing there): the simulated mean, the P5-P95 interval of
+// ALE(theta) and the point figure.
 func Breakdown(s *analysis.Summary, by string) (Chart, bool) {
 	groups := s.Sites
 	what := "site"
@@ -408,10 +526,10 @@ func Breakdown(s *analysis.Summary, by string) (Chart, bool) {
 	var rows []row
 	hi := 0.0
 	for _, g := range gs {
-		rows = append(rows, row{name: shortName(g.ID, 30), lo: g.ALE.P05, mean: g.ALE.Mean, hi: g.ALE.P95, point: g.PointALE, hasPoint: true})
+		rows = append(rows, row{name: shortName(nameOr(g.Name, g.ID), 44), lo: g.ALE.P05, mean: g.ALE.Mean, hi: g.ALE.P95, point: g.PointALE, hasPoint: true})
 		hi = math.Max(hi, math.Max(g.ALE.P95, g.PointALE))
 	}
-	p := newPlot("Expected annual loss by "+what, "ALE ("+cur+" a year, log scale; bar: mean; line: P5 to P95 of the uncertain inputs)", "")
+	p := newPlot("Expected annual loss by "+what, "ALE ("+cur+" a year, log scale)", "")
 	p.X.Scale = plot.LogScale{}
 	lo := math.Inf(1)
 	for _, r := range rows {
@@ -424,15 +542,15 @@ func Breakdown(s *analysis.Summary, by string) (Chart, bool) {
 	if math.IsInf(lo, 1) {
 		return Chart{}, false
 	}
-	intervalPlotBars(p, rows, true, lo/1.5)
+	intervalPlot(p, rows, true, pointLabelOf(s))
 	p.X.Min, p.X.Max = lo/1.5, hi*1.5
 	p.X.Tick.Marker = logMoneyTicks{cur}
-	note := fmt.Sprintf("The expected annual loss of each %s. The bar spans the 5th to 95th percentile of ALE across draws of the uncertain inputs (how sure we are of the expectation, not how much a single year varies); the dot is the simulated mean and the red cross the 1983 point figure. The axis is logarithmic.", what)
+	note := fmt.Sprintf("The expected annual loss of each %s. The line spans the 5th to 95th percentile of ALE across draws of the uncertain inputs (how sure we are of the expectation, not how much a single year varies); the dot is the simulated mean and the cross the %s figure. The axis is logarithmic: each labelled step is ten times the last.", what, pointLabelOf(s))
 	name := "ale-by-site"
 	if by == "classes" {
 		name = "ale-by-class"
 	}
-	return Chart{Name: name, Title: "ALE by " + what, Note: note, Plot: p, W: 8 * vg.Inch, H: vg.Length(1.3+0.3*float64(len(rows))) * vg.Inch}, true
+	return Chart{Name: name, Title: "ALE by " + what, Note: note, Plot: p, W: 9 * vg.Inch, H: vg.Length(1.7+0.32*float64(len(rows))) * vg.Inch}, true
 }
 
 // PointVsSimulated compares, per finding, the report's point ALE with the simulated mean and
@@ -452,7 +570,7 @@ func PointVsSimulated(s *analysis.Summary) (Chart, bool) {
 			dropped = append(dropped, f.ID)
 			continue
 		}
-		rows = append(rows, row{name: f.ID, lo: f.ALE.P05, mean: f.ALE.Mean, hi: f.ALE.P95, point: f.PointALE, hasPoint: true})
+		rows = append(rows, row{name: shortName(nameOr(f.Title, f.ID), 48), lo: f.ALE.P05, mean: f.ALE.Mean, hi: f.ALE.P95, point: f.PointALE, hasPoint: true})
 		for _, v := range []float64{f.ALE.P05, f.ALE.Mean, f.PointALE, f.ALE.P95} {
 			if v > 0 {
 				lo = math.Min(lo, v)
@@ -463,20 +581,39 @@ func PointVsSimulated(s *analysis.Summary) (Chart, bool) {
 	if len(rows) == 0 {
 		return Chart{}, false
 	}
-	p := newPlot("1983 point ALE versus simulated ALE, by finding", "ALE ("+cur+" a year, log scale)", "")
+	label := pointLabelOf(s)
+	p := newPlot("ALE by finding: "+label+" versus simulated", "ALE ("+cur+" a year, log scale)", "")
 	p.X.Scale = plot.LogScale{}
-	intervalPlot(p, rows, true)
+	intervalPlot(p, rows, true, label)
 	p.X.Min, p.X.Max = lo/1.5, hi*1.5
 	p.X.Tick.Marker = logMoneyTicks{cur}
-	note := "For each finding, the red cross is the report's single figure (loss x AFE at the picked value); the dot and bar are the simulated mean and 5th-95th percentile once each judgment is replaced by the range the report states. Crosses far from the dots are where the point estimate misleads: picks at the low end of a wide range understate the expected loss, and losses capped by what an asset is worth fall below a worst case counted every year."
+	note := "For each finding, the cross is the " + label + " figure (loss x annual frequency at the single picked values); the dot and line are the simulated mean and 5th-95th percentile once each judgment is replaced by its stated range. Crosses far from the dots are where the single figure misleads: picks at the low end of a wide range understate the expected loss, and losses capped by what an asset is worth fall below a worst case counted every year."
 	if len(dropped) > 0 {
 		note += " Not drawn (zero ALE): " + strings.Join(dropped, ", ") + "."
 	}
-	return Chart{Name: "point-vs-simulated", Title: "Point versus simulated ALE", Note: note, Plot: p, W: 8 * vg.Inch, H: vg.Length(1.3+0.24*float64(len(rows))) * vg.Inch}, true
+	return Chart{Name: "point-vs-simulated", Title: "Point versus simulated ALE", Note: note, Plot: p, W: 9 * vg.Inch, H: vg.Length(1.7+0.26*float64(len(rows))) * vg.Inch}, true
 }
 
-// Save writes a chart to path; the extension (.svg, .png, .pdf) picks the format.
+// PNGDPI is the resolution of PNG charts: twice the screen's 96, so an 8-9 inch chart is 1700 px
+// or more wide, sharp on slides.
+const PNGDPI = 216
+
+// Save writes a chart to path; the extension (.svg, .png, .pdf) picks the format. PNGs are drawn at
+// PNGDPI.
 func (c Chart) Save(path string) error {
+	if strings.HasSuffix(strings.ToLower(path), ".png") {
+		cv := vgimg.NewWith(vgimg.UseWH(c.W, c.H), vgimg.UseDPI(PNGDPI))
+		c.Plot.Draw(draw.New(cv))
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		if _, err := (vgimg.PngCanvas{Canvas: cv}).WriteTo(f); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	}
 	return c.Plot.Save(c.W, c.H, path)
 }
 
@@ -525,10 +662,29 @@ func (t symLogTicks) Ticks(min, max float64) []plot.Tick {
 // target's mean with the input held at its 5th percentile to its mean with the input at its 95th,
 // around the mean with every input free.
 func Tornado(r *analysis.SensitivityResult) (Chart, bool) {
-	if r == nil || len(r.Inputs) == 0 {
+	return TornadoNamed(r, nil)
+}
+
+// TornadoNamed is Tornado with each input's name for people from name (nil: the input's id).
+// Inputs that move the target not at all are left out, so no row is empty.
+func TornadoNamed(r *analysis.SensitivityResult, name func(string) string) (Chart, bool) {
+	if r == nil {
 		return Chart{}, false
 	}
-	ins := r.Inputs
+	if name == nil {
+		name = func(id string) string { return id }
+	}
+	var ins []analysis.SensitivityInput
+	for _, in := range r.Inputs {
+		if in.MeanAtP05 != r.Mean || in.MeanAtP95 != r.Mean {
+			if math.Abs(in.Swing) > 1e-9*math.Max(1, math.Abs(r.Mean)) {
+				ins = append(ins, in)
+			}
+		}
+	}
+	if len(ins) == 0 {
+		return Chart{}, false
+	}
 	if len(ins) > 15 {
 		ins = ins[:15]
 	}
@@ -539,7 +695,7 @@ func Tornado(r *analysis.SensitivityResult) (Chart, bool) {
 	lo, hi := r.Mean, r.Mean
 	for i, in := range ins {
 		y := float64(n - 1 - i)
-		names[n-1-i] = fmt.Sprintf("%s  (rank corr. %s)", shortName(in.Name, 32), human.Sig(in.RankCorrelation, 2))
+		names[n-1-i] = fmt.Sprintf("%s  (rank corr. %s)", shortName(name(in.Name), 48), human.Sig(in.RankCorrelation, 2))
 		for _, seg := range []struct {
 			to float64
 			c  color.Color
@@ -551,7 +707,7 @@ func Tornado(r *analysis.SensitivityResult) (Chart, bool) {
 		}
 	}
 	p.NominalY(names...)
-	p.Y.Min, p.Y.Max = -0.7, float64(n)-0.3
+	p.Y.Min, p.Y.Max = -0.7, float64(n)+0.6
 	p.Add(vline(r.Mean, -0.7, float64(n)-0.3, grey, true))
 	lb, _ := plotter.NewLine(plotter.XYs{{X: r.Mean, Y: -10}, {X: r.Mean, Y: -10}})
 	lb.Color, lb.Width = blue, vg.Points(8)
@@ -559,7 +715,7 @@ func Tornado(r *analysis.SensitivityResult) (Chart, bool) {
 	lo2.Color, lo2.Width = orange, vg.Points(8)
 	p.Legend.Add("input at its P5", lb)
 	p.Legend.Add("input at its P95", lo2)
-	p.Legend.Top, p.Legend.Left = false, false
+	p.Legend.Top, p.Legend.Left = true, false
 	pad := (hi - lo) * 0.05
 	if pad == 0 {
 		pad = math.Max(1, math.Abs(r.Mean)*0.05)
@@ -567,7 +723,58 @@ func Tornado(r *analysis.SensitivityResult) (Chart, bool) {
 	p.X.Min, p.X.Max = lo-pad, hi+pad
 	p.X.Tick.Marker = currencyTicks{base: plot.DefaultTicks{}, currency: cur}
 	note := fmt.Sprintf("Each bar shows how the mean of %s moves when one judgment is held at the low (P5, blue) or high (P95, orange) end of its range, every other draw unchanged, around the mean with all inputs free (dashed line; %d trials). Longest bars first: those are the judgments worth measuring better. The rank correlation says how much of the spread across trials moves with that input.", r.Target, r.Trials)
-	return Chart{Name: "tornado", Title: "Sensitivity (tornado)", Note: note, Plot: p, W: 9 * vg.Inch, H: vg.Length(1.3+0.32*float64(n)) * vg.Inch}, true
+	return Chart{Name: "tornado", Title: "Sensitivity (tornado)", Note: note, Plot: p, W: 10 * vg.Inch, H: vg.Length(1.7+0.34*float64(n)) * vg.Inch}, true
+}
+
+// inputNamer names an uncertain input for people from the summary: "R01.afe" becomes the finding's
+// title and "frequency", "S1.effect.R01" the safeguard's title and "effect on" the finding's.
+func inputNamer(s *analysis.Summary) func(string) string {
+	titles := map[string]string{}
+	for _, f := range s.Findings {
+		titles[f.ID] = nameOr(f.Title, f.ID)
+	}
+	for _, g := range s.Safeguards {
+		titles[g.ID] = nameOr(g.Title, g.ID)
+	}
+	words := map[string]string{"afe": "frequency", "loss": "loss", "annual_cost": "annual cost",
+		"one_time_cost": "one-time cost", "effect": "effect on", "ale_reduction": "ALE reduction",
+		"frequency_factor": "frequency factor", "loss_factor": "loss factor", "new_afe": "new frequency"}
+	return func(id string) string {
+		// The owner's id may itself hold dots ("3.3-1.afe"): take the longest known prefix.
+		owner, rest := "", id
+		for k := range titles {
+			if (id == k || strings.HasPrefix(id, k+".")) && len(k) > len(owner) {
+				owner = k
+			}
+		}
+		if owner == "" {
+			return id
+		}
+		rest = strings.TrimPrefix(strings.TrimPrefix(id, owner), ".")
+		var parts []string
+		for rest != "" {
+			next := ""
+			for k := range titles {
+				if (rest == k || strings.HasPrefix(rest, k+".")) && len(k) > len(next) {
+					next = k
+				}
+			}
+			if next != "" {
+				parts = append(parts, titles[next])
+				rest = strings.TrimPrefix(strings.TrimPrefix(rest, next), ".")
+				continue
+			}
+			seg, tail, _ := strings.Cut(rest, ".")
+			if w, ok := words[seg]; ok {
+				seg = w
+			} else {
+				seg = strings.ReplaceAll(seg, "_", " ")
+			}
+			parts = append(parts, seg)
+			rest = tail
+		}
+		return titles[owner] + ": " + strings.Join(parts, " ")
+	}
 }
 
 // VOI is the value-of-information chart: the inputs ranked by EVPPI, each a bar to its EVPPI with a

@@ -1,0 +1,62 @@
+package report
+
+import (
+	"fmt"
+
+	"github.com/alesim/alesim/analysis"
+	"github.com/alesim/alesim/internal/human"
+)
+
+// pointLabel is what people read for the point figures: the scenario's point_label, or "point
+// estimate".
+func pointLabel(s *analysis.Summary) string {
+	if s.Scenario.PointLabel != "" {
+		return s.Scenario.PointLabel
+	}
+	return "point estimate"
+}
+
+// names maps site and class ids to the names the scenario gives them (the id where none).
+type names struct{ site, class map[string]string }
+
+func namesOf(s *analysis.Summary) names {
+	n := names{map[string]string{}, map[string]string{}}
+	for _, g := range s.Sites {
+		n.site[g.ID] = nameOr(g.Name, g.ID)
+	}
+	for _, g := range s.Classes {
+		n.class[g.ID] = nameOr(g.Name, g.ID)
+	}
+	return n
+}
+
+func nameOr(name, id string) string {
+	if name != "" {
+		return name
+	}
+	return id
+}
+
+// toleranceLine says in words how a curve stands against the tolerance.
+func toleranceLine(c analysis.ToleranceCheck, cur string) string {
+	pp := human.Sig(100*c.MaxExcess, 2)
+	if c.Within {
+		return fmt.Sprintf("within tolerance (closest at %s, %s percentage points below)", human.Currency(c.AtLoss, cur), human.Sig(-100*c.MaxExcess, 2))
+	}
+	return fmt.Sprintf("exceeds tolerance, by up to %s percentage points at %s", pp, human.Currency(c.AtLoss, cur))
+}
+
+// toleranceText lists the tolerance's points in words: "10% a year above $1M, 1% above $10M".
+func toleranceText(t *analysis.ToleranceResult, cur string) string {
+	out := ""
+	for i, p := range t.Points {
+		if i > 0 {
+			out += ", "
+		}
+		out += fmt.Sprintf("%s a year above %s", human.Percent(p.Probability), human.Currency(p.Loss, cur))
+	}
+	if len(t.Points) == 1 {
+		out += " (an appetite: that probability for any loss up to it)"
+	}
+	return out
+}
