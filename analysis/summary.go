@@ -336,6 +336,9 @@ func Summarize(s *model.Scenario, res *sim.Result, cfg sim.Config) *Summary {
 	sum.Classes = groupStats(classes)
 	z.safeguardSummary(sum)
 	z.convergenceWarnings(sum, trials)
+	if w := precisionWarning(sum, cfg.Precision); w != "" {
+		sum.Warnings = append(sum.Warnings, w)
+	}
 	if res.PairsSkipped() {
 		sum.Warnings = append(sum.Warnings, fmt.Sprintf("more than %d safeguards or portfolios: whether their ranking is settled is not assessed", sim.MaxPairVariants))
 	}

@@ -51,14 +51,14 @@ func WriteRunTable(w io.Writer, s *analysis.Summary) error {
 	}
 	fmt.Fprintf(w, "\nBy finding (ALE: point, then simulated mean and P5-P95; annual loss P95 and P99):\n")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "finding\tsite\tpoint ALE\tALE mean\tALE P5-P95\tloss P95\tloss P99\tnote\t")
+	fmt.Fprintln(tw, "id\tfinding\tsite\tpoint ALE\tALE mean\tALE P5-P95\tloss P95\tloss P99\tnote\t")
 	for _, f := range s.Findings {
 		note := ""
 		switch f.ALEMethod {
 		case "closed_form_capped":
-			note = "capped at asset value"
+			note = "capped"
 		case "control_variate":
-			note = "capped (control variate)"
+			note = "capped (CV)"
 		}
 		if f.PointALE > 0 && (f.ALE.Mean > 2*f.PointALE || f.ALE.Mean < f.PointALE/2) {
 			if note != "" {
@@ -66,8 +66,8 @@ func WriteRunTable(w io.Writer, s *analysis.Summary) error {
 			}
 			note += fmt.Sprintf("x%s of point", human.Sig(f.ALE.Mean/f.PointALE, 2))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", short(nameOr(f.Title, f.ID), 28), short(nm.site[f.Site], 14), m2(f.PointALE), m3(f.ALE.Mean),
-			human.CurrencyRange(f.ALE.P05, f.ALE.P95, cur, 2), m2(f.AnnualLoss.P95), m2(f.AnnualLoss.P99), short(note, 24))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", short(f.ID, 12), short(nameOr(f.Title, f.ID), 18), short(nm.site[f.Site], 12), m2(f.PointALE), m3(f.ALE.Mean),
+			human.CurrencyRange(f.ALE.P05, f.ALE.P95, cur, 2), m2(f.AnnualLoss.P95), m2(f.AnnualLoss.P99), short(note, 15))
 	}
 	tw.Flush()
 	for _, g := range []struct {
@@ -93,8 +93,17 @@ func WriteRunTable(w io.Writer, s *analysis.Summary) error {
 			return err
 		}
 	}
+	if s.Sensitivity != nil {
+		fmt.Fprintln(w)
+		if err := WriteSensitivityTable(w, s.Sensitivity); err != nil {
+			return err
+		}
+	}
 	if len(s.Warnings) > 0 {
-		fmt.Fprintf(w, "\nWarnings:\n  %s\n", strings.Join(s.Warnings, "\n  "))
+		fmt.Fprintf(w, "\nWarnings:\n")
+		for _, warn := range s.Warnings {
+			fmt.Fprintf(w, "  %s\n", wrap(warn, 116, "\n    "))
+		}
 	}
 	fmt.Fprintf(w, "\nQuantiles of the totals: %s; per-finding, site and class quantiles within %.1f%% (sketch).\n",
 		s.Run.TotalsQuantiles, 100*s.Run.SketchRelativeError)
@@ -141,14 +150,14 @@ func writeSafeguardTable(w io.Writer, s *analysis.Summary) {
 		if len(g.rows) == 0 {
 			continue
 		}
-		fmt.Fprintf(w, "\n%s, ranked by mean savings over %d years (point = the %s figure; P5-P95 across trials;\n", g.title, s.Scenario.HorizonYears, pointLabel(s))
-		fmt.Fprintf(w, "P(pays) = probability that savings > 0; ratio = cost / savings, \"never\" where it does not pay back):\n")
+		fmt.Fprintf(w, "\n%s, ranked by mean savings over %d years (savings: point = the %s figure, mean and P5-P95\nacross trials; ", g.title, s.Scenario.HorizonYears, pointLabel(s))
+		fmt.Fprintf(w, "P(pays) = probability that savings > 0; ratio = cost / savings, \"never\" where it does not pay back;\n\"unsettled\": cannot be told apart from the next by this run):\n")
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "rank\tsafeguard\tpoint savings\tpoint ratio\tmean savings\tsavings P5-P95\tP(pays)\tratio P5-P95\tvs next\t")
+		fmt.Fprintln(tw, "rank\tsafeguard\tpoint\tpt ratio\tmean\tP5-P95\tP(pays)\tratio P5-P95\tvs next\t")
 		for _, r := range sorted(g.rows) {
 			next := ""
 			if r.VsNext != nil && !r.VsNext.Settled {
-				next = "not settled"
+				next = "unsettled"
 			}
 			alt := ""
 			if r.Alternative {
@@ -159,7 +168,7 @@ func writeSafeguardTable(w io.Writer, s *analysis.Summary) {
 				name = fmt.Sprintf("%s (%d)", name, len(r.Members))
 			}
 			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n",
-				r.Rank, short(name, 30-len(alt))+alt, m2(r.PointSavings), ratioText(r.PointRatio),
+				r.Rank, short(name, 28-len(alt))+alt, m2(r.PointSavings), ratioText(r.PointRatio),
 				human.CurrencyN(r.Savings.Mean, cur, 3), human.CurrencyRange(r.Savings.P05, r.Savings.P95, cur, 2),
 				human.Percent(r.PPositive), ratioRange(r.Ratio.P05, r.Ratio.P95), next)
 		}

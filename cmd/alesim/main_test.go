@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 const soes = "../../scenarios/soes-1983.yaml"
@@ -427,5 +428,16 @@ func requireKeys(t *testing.T, v map[string]any, need map[string][]string) {
 				}
 			}
 		}
+	}
+}
+
+// TestRateFromRunStart (issue 16): the rate counts the trials since the run started, so the first
+// tick never reads billions of trials a second.
+func TestRateFromRunStart(t *testing.T) {
+	if got, want := rateText(2000000, 10000000, time.Second), "trials (2M/s, 4s left)"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got := rateText(0, 10, 0); got != "trials" {
+		t.Errorf("got %q", got)
 	}
 }

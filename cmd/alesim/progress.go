@@ -1,12 +1,15 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"sync/atomic"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
+
+	"github.com/alesim/alesim/internal/human"
 	"golang.org/x/term"
 )
 
@@ -26,6 +29,7 @@ func startProgress(stderr io.Writer, total int64, quiet bool) *progress {
 		close(p.done)
 		return p
 	}
+	start := time.Now() // the counter counts from here: the rate is counter / time since start
 	go func() {
 		defer close(p.done)
 		select {
@@ -37,9 +41,7 @@ func startProgress(stderr io.Writer, total int64, quiet bool) *progress {
 			progressbar.OptionSetWriter(f),
 			progressbar.OptionSetDescription("trials"),
 			progressbar.OptionShowCount(),
-			progressbar.OptionShowIts(),
-			progressbar.OptionSetItsString("trials"),
-			progressbar.OptionSetPredictTime(true),
+			progressbar.OptionSetPredictTime(false),
 			progressbar.OptionThrottle(200*time.Millisecond),
 			progressbar.OptionClearOnFinish(),
 		)
@@ -52,7 +54,9 @@ func startProgress(stderr io.Writer, total int64, quiet bool) *progress {
 				bar.Clear()
 				return
 			case <-t.C:
-				bar.Set64(p.counter.Load())
+				n := p.counter.Load()
+				bar.Describe(rateText(n, total, time.Since(start)))
+				bar.Set64(n)
 			}
 		}
 	}()
@@ -66,4 +70,17 @@ func (p *progress) finish() {
 		close(p.stop)
 		<-p.done
 	}
+}
+
+// rateText is the bar's description: the rate and the time left, from the trials done since the
+// run started (never from the bar's first tick, which would count the trials done before the bar
+// appeared as done in no time).
+func rateText(done, total int64, elapsed time.Duration) string {
+	sec := elapsed.Seconds()
+	if done <= 0 || sec <= 0 {
+		return "trials"
+	}
+	rate := float64(done) / sec
+	left := time.Duration(float64(total-done) / rate * float64(time.Second)).Round(time.Second)
+	return fmt.Sprintf("trials (%s/s, %s left)", human.Money(rate, 2), left)
 }
