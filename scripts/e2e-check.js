@@ -12,11 +12,13 @@
       if (r.width < 100 || r.height < 50 || s.querySelectorAll('path, text').length < 10) {
         problems.push('chart ' + (i + 1) + ' did not render (' + Math.round(r.width) + 'x' + Math.round(r.height) + ')');
       }
-      // Text drawn outside the chart's own box is clipped.
-      var box = s.getBoundingClientRect();
+      // Text drawn outside the chart's own box is clipped. The box of a text element is its font's
+      // line box, which for a label set flush with the edge pokes out by a few pixels of ascent
+      // and side bearing while every glyph is drawn: allow 4 px.
+      var box = s.getBoundingClientRect(), tol = 4;
       s.querySelectorAll('text').forEach(function (t) {
         var b = t.getBoundingClientRect();
-        if (b.width > 0 && (b.left < box.left - 1 || b.right > box.right + 1 || b.top < box.top - 1 || b.bottom > box.bottom + 1)) {
+        if (b.width > 0 && (b.left < box.left - tol || b.right > box.right + tol || b.top < box.top - tol || b.bottom > box.bottom + tol)) {
           problems.push('chart ' + (i + 1) + ': label "' + t.textContent.slice(0, 40) + '" is clipped');
         }
       });

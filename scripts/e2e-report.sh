@@ -33,12 +33,12 @@ check() { # name scenario hash run-flags...
   bin/alesim run --quiet --force --out "$dir/run" "$@" "$scenario" >/dev/null 2>"$dir/run.stderr"
   # A copy of the report with the checker injected; the report itself stays script-free.
   local page="$dir/run/check.html"
-  sed 's#</body>#<script>'"$(sed 's/[&#\\]/\\&/g' scripts/e2e-check.js | tr '\n' ' ')"'</script></body>#' "$dir/run/report.html" > "$page"
+  python3 -c 'import sys; r = open(sys.argv[1], encoding="utf-8").read(); js = open(sys.argv[2], encoding="utf-8").read(); sys.stdout.write(r.replace("</body>", "<script>\n" + js + "</script>\n</body>"))' "$dir/run/report.html" scripts/e2e-check.js > "$page"
   local url="file://$(realpath "$page")$hash"
   "$browser" "${flags[@]}" --window-size=1280,900 --enable-logging=stderr --v=0 --virtual-time-budget=5000 \
     --dump-dom "$url" > "$dir/dom.html" 2> "$dir/console.log" || true
-  if ! grep -q 'E2E-OK' "$dir/dom.html"; then
-    echo "e2e: $name:"; sed -n '/E2E-FAIL/,/<\/pre>/p' "$dir/dom.html" | sed 's/<[^>]*>//g' | head -30; fail=1
+  if ! grep -q '<pre id="e2e-result">E2E-OK' "$dir/dom.html"; then
+    echo "e2e: $name:"; sed -n '/<pre id="e2e-result">E2E-FAIL/,/<\/pre>/p' "$dir/dom.html" | sed 's/<[^>]*>//g' | head -30; fail=1
   fi
   local want
   want=$(ls "$dir"/run/*.svg | wc -l)
@@ -59,7 +59,7 @@ check() { # name scenario hash run-flags...
   rm -f "$dir"/page-*.png
   pdftoppm -r 50 -png -f 1 -l 3 "$dir/report.pdf" "$dir/page"
   python3 scripts/e2e-pdf.py "$dir/run/report.html" "$dir/report.pdf" "$pages" || fail=1
-  echo "e2e: $name: $(sed -n 's/.*\(E2E-OK[^<]*\).*/\1/p' "$dir/dom.html"), printed to $pages pages; screenshots in $dir"
+  echo "e2e: $name: $(sed -n 's/.*<pre id="e2e-result">\(E2E-OK[^<]*\).*/\1/p' "$dir/dom.html"), printed to $pages pages; screenshots in $dir"
 }
 
 check soes scenarios/soes-1983.yaml "" --trials 100000
