@@ -41,8 +41,10 @@ examples: build
 	$(BIN) run --quiet --force --out $(OUT)/usps-cloud-records --sensitivity ale scenarios/usps-cloud-records.yaml
 	@echo "open $(OUT)/usps-wets-access/report.html and $(OUT)/usps-cloud-records/report.html"
 
-# Renders report.html in headless Chromium (installs Debian's chromium if missing), fails on a console
-# error or a chart that did not render, and leaves a screenshot. Not part of CI.
+# Renders report.html of the reference scenario and of scenarios/hospital.yaml in headless Chromium
+# (installs Debian's chromium and poppler-utils if missing); fails on a console error, a chart that did
+# not render, text overflowing its box, "1983" in the hospital report's wording, or a printed PDF with
+# a figure split across pages. Leaves screenshots under /tmp/alesim-e2e. About 3 minutes. In CI.
 e2e:
 	scripts/e2e-report.sh /tmp/alesim-e2e
 
