@@ -156,7 +156,7 @@ func TestRunJSONContract(t *testing.T) {
 
 func TestRunTableAndFlags(t *testing.T) {
 	code, stdout, stderr := runArgs("run", "--trials", "10000", "--workers", "2", soes)
-	if code != 0 || !strings.Contains(stdout, "ALE (expected annual loss)") || !strings.Contains(stdout, "capped at threeville-lease value") {
+	if code != 0 || !strings.Contains(stdout, "ALE (expected annual loss)") || !strings.Contains(stdout, "capped; x0.19") {
 		t.Errorf("exit %d stderr %q:\n%s", code, stderr, stdout)
 	}
 	for _, args := range [][]string{{"run", "--trials", "0", soes}, {"run", "--precision", "2", soes}, {"run", "--format", "xml", soes}} {
