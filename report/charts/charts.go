@@ -617,47 +617,6 @@ func (c Chart) Save(path string) error {
 	return c.Plot.Save(c.W, c.H, path)
 }
 
-// symLog is the symmetric logarithmic scale sign(x) log10(1 + |x|/c): linear near zero, logarithmic
-// beyond c on either side, so savings of both signs spanning decades stay readable.
-type symLog struct{ c float64 }
-
-func (s symLog) f(x float64) float64 {
-	return math.Copysign(math.Log10(1+math.Abs(x)/s.c), x)
-}
-
-// Normalize implements plot.Normalizer.
-func (s symLog) Normalize(min, max, x float64) float64 {
-	return (s.f(x) - s.f(min)) / (s.f(max) - s.f(min))
-}
-
-// symLogLinear picks the width of the linear region: a round amount about 1/10,000 of the largest
-// magnitude, at least 1.
-func symLogLinear(lo, hi float64) float64 {
-	m := math.Max(math.Abs(lo), math.Abs(hi))
-	if !(m > 0) {
-		return 1
-	}
-	return math.Max(1, math.Pow(10, math.Floor(math.Log10(m))-4))
-}
-
-type symLogTicks struct {
-	c        float64
-	currency string
-}
-
-func (t symLogTicks) Ticks(min, max float64) []plot.Tick {
-	ticks := []plot.Tick{{Value: 0, Label: human.Currency(0, t.currency)}}
-	for v := t.c * 10; v <= math.Max(-min, max)*1.0001; v *= 10 {
-		if v <= max {
-			ticks = append(ticks, plot.Tick{Value: v, Label: human.Currency(v, t.currency)})
-		}
-		if -v >= min {
-			ticks = append(ticks, plot.Tick{Value: -v, Label: human.Currency(-v, t.currency)})
-		}
-	}
-	return ticks
-}
-
 // Tornado is the sensitivity chart: for the inputs that move the target most, a bar from the
 // target's mean with the input held at its 5th percentile to its mean with the input at its 95th,
 // around the mean with every input free.
