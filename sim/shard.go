@@ -51,6 +51,16 @@ type ShardResult struct {
 	Clamped      int64
 	WallSeconds  float64
 	TrialsInPart int64
+
+	file string // the file it was read from (ReadShardFile), for errors; not encoded
+}
+
+// name names the shard in errors: its file when it was read from one.
+func (r *ShardResult) name() string {
+	if r.file != "" {
+		return fmt.Sprintf("%s (shard %d/%d)", r.file, r.Shard.K, r.Shard.N)
+	}
+	return fmt.Sprintf("shard %d/%d", r.Shard.K, r.Shard.N)
 }
 
 // BlockMoments is one block's shifted sums (see moments).
@@ -75,7 +85,10 @@ func RunShard(ctx context.Context, s *model.Scenario, cfg Config, opts Options, 
 	if opts.RecordInputs || len(opts.Hold) > 0 {
 		return nil, fmt.Errorf("sensitivity cannot be combined with --shard")
 	}
-	totalBlocks := (cfg.Trials + BlockSize - 1) / BlockSize
+	if cfg.Trials < 1 || cfg.Trials > MaxTrials {
+		return nil, fmt.Errorf("trials must be 1 to %d (got %d)", int64(MaxTrials), cfg.Trials)
+	}
+	totalBlocks := blocksOf(cfg.Trials)
 	if int64(sh.N) > totalBlocks {
 		return nil, fmt.Errorf("%d shards for %d blocks of %d trials: use at most %d shards", sh.N, totalBlocks, BlockSize, totalBlocks)
 	}
@@ -139,21 +152,31 @@ func Merge(s *model.Scenario, cfg Config, shards []*ShardResult) (*Result, Confi
 	if len(shards) == 0 {
 		return nil, cfg, s, fmt.Errorf("no shard results to merge")
 	}
+	for _, r := range shards {
+		if err := r.check(); err != nil {
+			return nil, cfg, s, fmt.Errorf("%s: %w", r.name(), err)
+		}
+		for _, m := range r.Recommended {
+			if m >= len(s.Safeguards) {
+				return nil, cfg, s, fmt.Errorf("%s: %w", r.name(), damaged("recommended safeguard %d of %d", m, len(s.Safeguards)))
+			}
+		}
+	}
 	ref := shards[0]
 	for _, r := range shards {
 		switch {
 		case r.Format != shardFormat:
-			return nil, cfg, s, fmt.Errorf("shard %d/%d has format %d, want %d", r.Shard.K, r.Shard.N, r.Format, shardFormat)
+			return nil, cfg, s, fmt.Errorf("%s has format %d, want %d", r.name(), r.Format, shardFormat)
 		case r.ScenarioSHA != s.SHA256:
-			return nil, cfg, s, fmt.Errorf("shard %d/%d is of another scenario (sha256 %.12s, want %.12s)", r.Shard.K, r.Shard.N, r.ScenarioSHA, s.SHA256)
+			return nil, cfg, s, fmt.Errorf("%s is of another scenario (sha256 %.12s, want %.12s)", r.name(), r.ScenarioSHA, s.SHA256)
 		case r.Seed != ref.Seed || r.Trials != ref.Trials || r.Shard.N != ref.Shard.N:
-			return nil, cfg, s, fmt.Errorf("shard %d/%d (seed %d, %d trials, %d shards) does not match shard %d/%d (seed %d, %d trials, %d shards)",
-				r.Shard.K, r.Shard.N, r.Seed, r.Trials, r.Shard.N, ref.Shard.K, ref.Shard.N, ref.Seed, ref.Trials, ref.Shard.N)
+			return nil, cfg, s, fmt.Errorf("%s (seed %d, %d trials, %d shards) does not match %s (seed %d, %d trials, %d shards)",
+				r.name(), r.Seed, r.Trials, r.Shard.N, ref.name(), ref.Seed, ref.Trials, ref.Shard.N)
 		case r.Version != ref.Version:
-			return nil, cfg, s, fmt.Errorf("shard %d/%d was made by alesim %s, shard %d/%d by %s: results of different versions are not merged",
-				r.Shard.K, r.Shard.N, r.Version, ref.Shard.K, ref.Shard.N, ref.Version)
+			return nil, cfg, s, fmt.Errorf("%s was made by alesim %s, %s by %s: results of different versions are not merged",
+				r.name(), r.Version, ref.name(), ref.Version)
 		case r.Collapse != ref.Collapse || r.ExactLimit != ref.ExactLimit || r.RecName != ref.RecName || fmt.Sprint(r.Recommended) != fmt.Sprint(ref.Recommended):
-			return nil, cfg, s, fmt.Errorf("shard %d/%d was run with other options than shard %d/%d", r.Shard.K, r.Shard.N, ref.Shard.K, ref.Shard.N)
+			return nil, cfg, s, fmt.Errorf("%s was run with other options than %s", r.name(), ref.name())
 		}
 	}
 	sorted := append([]*ShardResult(nil), shards...)
@@ -188,14 +211,30 @@ func Merge(s *model.Scenario, cfg Config, shards []*ShardResult) (*Result, Confi
 		return nil, cfg, s, err
 	}
 	if len(p.q) != ref.NQ {
-		return nil, cfg, s, fmt.Errorf("shards hold %d quantities, the scenario compiles to %d", ref.NQ, len(p.q))
+		return nil, cfg, s, fmt.Errorf("%s: shards hold %d quantities, the scenario compiles to %d", ref.name(), ref.NQ, len(p.q))
 	}
 	exact := cfg.Trials <= cfg.ExactLimit
+	mask := p.q.sketchMask(exact)
+	// Check every shard against the plan before merging (or allocating) anything.
+	for _, r := range sorted {
+		for q, b := range r.Sketches {
+			if (b != nil) != mask[q] {
+				return nil, cfg, s, fmt.Errorf("%s: %w", r.name(), damaged("quantity %d: sketch present %v, the plan says %v", q, b != nil, mask[q]))
+			}
+		}
+		if len(r.Ratios) != len(p.variants) {
+			return nil, cfg, s, fmt.Errorf("%s: %w", r.name(), damaged("%d ratio sketches, the plan has %d variants", len(r.Ratios), len(p.variants)))
+		}
+	}
 	res := newResults(p, exact, 0)
 	next := int64(0)
 	for _, r := range sorted {
 		if r.FromBlock != next {
-			return nil, cfg, s, fmt.Errorf("shard %d/%d starts at block %d, want %d", r.Shard.K, r.Shard.N, r.FromBlock, next)
+			return nil, cfg, s, fmt.Errorf("%s starts at block %d, want %d", r.name(), r.FromBlock, next)
+		}
+		overflowed := false
+		for i := range r.Blocks {
+			overflowed = overflowed || r.Blocks[i].Overflowed
 		}
 		next = r.ToBlock
 		for i := range r.Blocks {
@@ -214,25 +253,37 @@ func Merge(s *model.Scenario, cfg Config, shards []*ShardResult) (*Result, Confi
 			if b == nil {
 				continue
 			}
-			if res.sk.sk[q] == nil {
-				return nil, cfg, s, fmt.Errorf("shard %d/%d has a sketch for quantity %d the plan does not", r.Shard.K, r.Shard.N, q)
+			want := float64(r.TrialsInPart)
+			if overflowed {
+				want = -1 // trials that overflowed are not in the sketch
 			}
-			if err := res.sk.sk[q].DecodeAndMergeWith(b); err != nil {
-				return nil, cfg, s, fmt.Errorf("shard %d/%d: %w", r.Shard.K, r.Shard.N, err)
+			sk, err := decodeSketch(b, want, float64(r.TrialsInPart))
+			if err != nil {
+				return nil, cfg, s, fmt.Errorf("%s: quantity %d: %w", r.name(), q, err)
+			}
+			if err := res.sk.sk[q].MergeWith(sk); err != nil {
+				return nil, cfg, s, fmt.Errorf("%s: %w", r.name(), err)
 			}
 			res.sk.min[q] = minF(res.sk.min[q], r.SketchMin[q])
 			res.sk.max[q] = maxF(res.sk.max[q], r.SketchMax[q])
 		}
 		for v, b := range r.Ratios {
-			if err := res.ratio[v].s.DecodeAndMergeWith(b); err != nil {
-				return nil, cfg, s, fmt.Errorf("shard %d/%d: %w", r.Shard.K, r.Shard.N, err)
+			sk, err := decodeSketch(b, -1, float64(r.TrialsInPart))
+			if err != nil {
+				return nil, cfg, s, fmt.Errorf("%s: ratio sketch %d: %w", r.name(), v, err)
+			}
+			if err := res.ratio[v].s.MergeWith(sk); err != nil {
+				return nil, cfg, s, fmt.Errorf("%s: %w", r.name(), err)
 			}
 		}
 		res.clamped += r.Clamped
 	}
-	totalBlocks := (cfg.Trials + BlockSize - 1) / BlockSize
+	totalBlocks := blocksOf(cfg.Trials)
 	if next != totalBlocks {
 		return nil, cfg, s, fmt.Errorf("shards cover blocks 0 to %d, want %d", next, totalBlocks)
+	}
+	if res.total.overflowed {
+		return nil, cfg, s, ErrOverflow
 	}
 	return &Result{p: p, r: res, trials: cfg.Trials}, cfg, s, nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/gob"
 	"errors"
 	"fmt"
 	"github.com/alesim/alesim/analysis"
@@ -110,7 +109,7 @@ func runShard(ctx context.Context, stderr io.Writer, s *model.Scenario, path str
 	if err != nil {
 		return err
 	}
-	if err := stage.WriteFile("shard.gob", func(w io.Writer) error { return gob.NewEncoder(w).Encode(r) }); err != nil {
+	if err := stage.WriteFile("shard.gob", func(w io.Writer) error { return sim.WriteShard(w, r) }); err != nil {
 		return err
 	}
 	if err := stage.WriteFile("scenario.yaml", func(w io.Writer) error { _, err := w.Write(src); return err }); err != nil {
@@ -165,17 +164,15 @@ func runMerge(ctx context.Context, stdout, stderr io.Writer, args []string) erro
 	}
 	var shards []*sim.ShardResult
 	for _, d := range dirs {
-		f, err := os.Open(filepath.Join(d, "shard.gob"))
-		if err != nil {
+		path := filepath.Join(d, "shard.gob")
+		if _, err := os.Lstat(path); err != nil {
 			return fmt.Errorf("%s is not a shard directory: %w", d, err)
 		}
-		var r sim.ShardResult
-		err = gob.NewDecoder(f).Decode(&r)
-		f.Close()
+		r, err := sim.ReadShardFile(path)
 		if err != nil {
-			return fmt.Errorf("%s/shard.gob: %w", d, err)
+			return err
 		}
-		shards = append(shards, &r)
+		shards = append(shards, r)
 	}
 	cfg := sim.DefaultConfig()
 	sum, err := analysis.Merge(s, cfg, shards)
