@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strings"
 
 	"github.com/alesim/alesim/model"
 	"github.com/alesim/alesim/sim"
@@ -78,18 +77,9 @@ func (c *collector) WriteBlock(_ context.Context, b *sim.Block) error {
 // is "ale" or "savings:ID" (a safeguard or a portfolio).
 func Sensitivity(ctx context.Context, s *model.Scenario, cfg sim.Config, target string) (*SensitivityResult, error) {
 	cfg.Precision, cfg.Sink = 0, nil
-	var col string
-	switch {
-	case target == "ale":
-		col = "ale"
-	case strings.HasPrefix(target, "savings:"):
-		id := strings.TrimPrefix(target, "savings:")
-		if s.SafeguardIndex(id) < 0 && s.PortfolioIndex(id) < 0 {
-			return nil, fmt.Errorf("--target %s: no safeguard or portfolio %q", target, id)
-		}
-		col = "savings:" + id
-	default:
-		return nil, fmt.Errorf("--target must be ale or savings:ID (got %q)", target)
+	col, err := targetColumn(s, target)
+	if err != nil {
+		return nil, err
 	}
 	// The inputs are listed by a compile of the scenario; a one-block run gives them cheaply.
 	ins, err := sim.Inputs(s)

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"sort"
@@ -39,9 +40,13 @@ func Load(path string) (*Scenario, error) {
 	if st.Size() > MaxFileSize {
 		return nil, Errors{{File: path, Msg: fmt.Sprintf("file is %d bytes, want at most %d (%d MiB)", st.Size(), MaxFileSize, MaxFileSize>>20)}}
 	}
-	src := make([]byte, st.Size())
-	if _, err := f.ReadAt(src, 0); err != nil && st.Size() > 0 {
+	// Read to the end rather than by the size Stat gives: a pipe, a FIFO or /dev/stdin has none.
+	src, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
 		return nil, err
+	}
+	if len(src) > MaxFileSize {
+		return nil, Errors{{File: path, Msg: fmt.Sprintf("file is more than %d bytes (%d MiB)", MaxFileSize, MaxFileSize>>20)}}
 	}
 	return Parse(path, src)
 }

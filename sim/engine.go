@@ -110,8 +110,8 @@ const SketchRelativeError = 0.005
 // the merged accumulators, which package analysis summarises. It honours ctx: on cancellation it
 // returns ctx.Err() promptly (workers check every 16 trials).
 func Simulate(ctx context.Context, s *model.Scenario, cfg Config, opts Options) (*Result, error) {
-	if cfg.Trials < 1 {
-		return nil, fmt.Errorf("trials must be at least 1 (got %d)", cfg.Trials)
+	if cfg.Trials < 1 || cfg.Trials > MaxTrials {
+		return nil, fmt.Errorf("trials must be 1 to %d (got %d)", int64(MaxTrials), cfg.Trials)
 	}
 	if cfg.Workers < 1 {
 		cfg.Workers = 1
@@ -139,7 +139,7 @@ var ErrOverflow = errors.New("simulated losses overflowed (infinite or undefined
 
 // simulate runs the trials of a compiled plan and returns the merged results.
 func simulate(ctx context.Context, p *plan, cfg Config) (*results, int64, error) {
-	totalBlocks := cfg.Blocks.count((cfg.Trials + BlockSize - 1) / BlockSize)
+	totalBlocks := cfg.Blocks.count(blocksOf(cfg.Trials))
 	if totalBlocks == 0 {
 		return nil, 0, fmt.Errorf("%d trials make one block: there are no odd blocks to run", cfg.Trials)
 	}

@@ -227,6 +227,11 @@ func Merge(s *model.Scenario, cfg Config, shards []*ShardResult) (*Result, Confi
 		}
 	}
 	res := newResults(p, exact, 0)
+	for k := range res.vals {
+		// Every shard was checked against the plan and none is missing: their totals are here,
+		// and sum to cfg.Trials values per array.
+		res.vals[k] = make([]float64, 0, cfg.Trials)
+	}
 	next := int64(0)
 	for _, r := range sorted {
 		if r.FromBlock != next {

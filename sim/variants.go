@@ -134,12 +134,7 @@ func (p *plan) compileSafeguards(extra [][]int) error {
 	for ui := range p.units {
 		u := &p.units[ui]
 		if len(u.sgs) > maxUnitSafeguards {
-			if u.correction {
-				return fmt.Errorf("asset %s: %d safeguards act on the findings charged to it; at most %d are supported",
-					p.s.Assets[p.s.Findings[p.findings[u.members[0]].sIdx].Asset].ID, len(u.sgs), maxUnitSafeguards)
-			}
-			return fmt.Errorf("finding %s has %d safeguards acting on it; at most %d are supported",
-				p.findings[u.members[0]].id, len(u.sgs), maxUnitSafeguards)
+			return p.tooManySafeguards(u)
 		}
 		u.eff = make([][]int, len(u.sgs))
 		for b, k := range u.sgs {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/alesim/alesim/internal/signals"
 	"github.com/alesim/alesim/model"
 	"github.com/alesim/alesim/register"
 	"github.com/spf13/pflag"
@@ -64,7 +65,8 @@ Exit status:
   1    runtime failure
   2    usage error
   3    invalid scenario
-  130  interrupted
+  128+N  stopped by signal N, with everything staged removed: 130 SIGINT (Ctrl-C),
+       143 SIGTERM (Slurm, Kubernetes), 129 SIGHUP, 131 SIGQUIT; a second signal stops at once
 `
 
 func usageText() string {
@@ -75,9 +77,12 @@ func usageText() string {
 	return fmt.Sprintf(topUsage, b.String())
 }
 
-// run is the whole program: it parses args, runs one command and maps its error to an exit code.
+// run is the whole program: it installs the signal policy (internal/signals), parses args, runs
+// one command and maps its error to an exit code.
 func run(stdout, stderr io.Writer, args []string) int {
-	return runContext(context.Background(), stdout, stderr, args)
+	ctx, _, stop := signals.Notify(context.Background())
+	defer stop()
+	return runContext(ctx, stdout, stderr, args)
 }
 
 func runContext(ctx context.Context, stdout, stderr io.Writer, args []string) int {
@@ -95,7 +100,16 @@ func runContext(ctx context.Context, stdout, stderr io.Writer, args []string) in
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
-			return exitCode(stderr, c.run(ctx, stdout, stderr, args[1:]))
+			out := &checkedWriter{w: stdout}
+			err := c.run(ctx, out, stderr, args[1:])
+			if sig, ok := signals.From(ctx).Received(); ok {
+				fmt.Fprintf(stderr, "alesim: interrupted by %s\n", signalName(sig))
+				return signals.ExitCode(sig)
+			}
+			if err == nil && out.err != nil {
+				err = fmt.Errorf("writing to standard output: %w", out.err)
+			}
+			return exitCode(stderr, err)
 		}
 	}
 	fmt.Fprintf(stderr, "alesim: unknown command %q\n\n%s", args[0], usageText())

@@ -267,22 +267,6 @@ func TestSensitivityContract(t *testing.T) {
 	}
 }
 
-func TestParseBytes(t *testing.T) {
-	for in, want := range map[string]int64{"512MB": 512e6, "2GB": 2e9, "1.5GiB": 3 << 29, "1000": 1000, "64m": 64 << 20} {
-		if got, err := parseBytes(in); err != nil || got != want {
-			t.Errorf("parseBytes(%q) = %d, %v; want %d", in, got, err, want)
-		}
-	}
-	for _, in := range []string{"", "x", "-1GB", "0"} {
-		if _, err := parseBytes(in); err == nil {
-			t.Errorf("parseBytes(%q) accepted", in)
-		}
-	}
-	if err := checkMemory(10<<30, "1GB"); err == nil {
-		t.Error("a 10 GiB estimate passed a 1 GB limit")
-	}
-}
-
 // TestDocExamples runs the worked example of the command's manual (doc.go), so it cannot rot.
 func TestDocExamples(t *testing.T) {
 	t.Parallel()

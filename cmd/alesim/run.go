@@ -6,7 +6,6 @@ import (
 	"github.com/alesim/alesim/analysis"
 	"io"
 	"os"
-	"os/signal"
 	"runtime"
 
 	"github.com/alesim/alesim/model"
@@ -61,8 +60,8 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	switch {
 	case err != nil:
 		return usagef("run: %v", err)
-	case o.trials < 1:
-		return usagef("run: --trials must be at least 1 (got %d)", o.trials)
+	case o.trials < 1 || o.trials > sim.MaxTrials:
+		return usagef("run: --trials must be 1 to %d (got %d)", int64(sim.MaxTrials), o.trials)
 	case o.workers < 1:
 		return usagef("run: --workers must be at least 1 (got %d)", o.workers)
 	case o.precision < 0 || o.precision >= 1:
@@ -75,6 +74,11 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	s, err := loadScenario(path)
 	if err != nil {
 		return err
+	}
+	if o.sens != "" {
+		if err := analysis.CheckTarget(s, o.sens); err != nil {
+			return usagef("run: --sensitivity: %v", err)
+		}
 	}
 	cfg := def
 	cfg.Trials, cfg.Seed, cfg.Workers, cfg.Precision, cfg.Collapse = o.trials, o.seed, o.workers, o.precision, o.collapse
@@ -101,16 +105,15 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 		if o.trialsOut || o.budget > 0 || o.precision > 0 {
 			return usagef("run: --trials-file, --budget and --precision cannot be combined with --shard")
 		}
-		ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
-		defer stop()
 		return runShard(ctx, stderr, s, path, cfg, ao.Recommended, sh, o.out, o.force)
 	}
-	est, err := sim.EstimateMemory(s, cfg, sim.Options{Recommended: ao.Recommended, UnitTables: ao.Budget > 0}, nil)
+	ecfg := cfg
+	if o.trialsOut {
+		ecfg.Sink = estimateSink{} // the sink's buffers count (it is made once --out is staged)
+	}
+	est, err := sim.EstimateMemory(s, ecfg, sim.Options{Recommended: ao.Recommended, UnitTables: ao.Budget > 0}, nil)
 	if err != nil {
 		return err
-	}
-	if o.trialsOut {
-		est += report.ParquetMemory
 	}
 	if err := checkMemory(est, o.maxMem); err != nil {
 		return err
@@ -127,8 +130,6 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 		sink = report.NewTrialsSink(stage, s, cfg)
 		cfg.Sink = sink
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
-	defer stop()
 	total := ao.TrialsSimulated(cfg)
 	prog := startProgress(stderr, total, o.quiet)
 	cfg.Progress = &prog.counter
@@ -147,7 +148,7 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 		scfg := cfg
 		scfg.Trials, scfg.Progress, scfg.Sink = min(cfg.Trials, analysis.SensitivityTrials), nil, nil
 		if sum.Sensitivity, err = analysis.Sensitivity(ctx, s, scfg, o.sens); err != nil {
-			return usagef("run: --sensitivity: %v", err)
+			return fmt.Errorf("run: --sensitivity: %w", err)
 		}
 	}
 	if o.voi {

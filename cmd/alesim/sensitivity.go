@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"github.com/alesim/alesim/analysis"
 	"io"
-	"os"
-	"os/signal"
 	"runtime"
 
 	"github.com/alesim/alesim/report"
@@ -50,6 +48,9 @@ func runSensitivity(ctx context.Context, stdout, stderr io.Writer, args []string
 		}
 		return nil
 	}
+	if err := analysis.CheckTarget(s, target); err != nil {
+		return usagef("sensitivity: %v", err)
+	}
 	var stage *report.Staging
 	if out != "" {
 		if stage, err = report.Stage(out, force); err != nil {
@@ -59,11 +60,9 @@ func runSensitivity(ctx context.Context, stdout, stderr io.Writer, args []string
 	}
 	cfg := sim.DefaultConfig()
 	cfg.Trials, cfg.Seed, cfg.Workers, cfg.Version = trials, seed, workers, Version
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
-	defer stop()
 	r, err := analysis.Sensitivity(ctx, s, cfg, target)
 	if err != nil {
-		return usagef("sensitivity: %v", err)
+		return fmt.Errorf("sensitivity: %w", err)
 	}
 	if stage != nil {
 		if err := report.WriteSensitivity(stage, r); err != nil {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"github.com/alesim/alesim/analysis"
@@ -98,6 +100,9 @@ func runShard(ctx context.Context, stderr io.Writer, s *model.Scenario, path str
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return err
+	}
+	if sum := sha256.Sum256(src); hex.EncodeToString(sum[:]) != s.SHA256 {
+		return fmt.Errorf("%s changed since it was read, or is a pipe (which cannot be read twice): a shard keeps a copy of its scenario, so give --shard runs a file", path)
 	}
 	stage, err := report.Stage(out, force)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/alesim/alesim/model"
 	"github.com/alesim/alesim/report"
+	"github.com/alesim/alesim/sim"
 )
 
 // reportedInvalid is an invalid scenario whose problems have been written already (validate
@@ -41,6 +42,10 @@ func runValidate(ctx context.Context, stdout, stderr io.Writer, args []string) e
 		return usagef("validate: --format must be text or json (got %q)", *format)
 	}
 	s, err := loadScenario(path)
+	if err == nil {
+		// What only the engine's plan reveals (the safeguards-per-unit limit), before any run.
+		err = sim.Check(s)
+	}
 	if *format == "json" {
 		out := validation{File: path, Problems: []*model.Error{}, Warnings: []model.Warning{}}
 		var me model.Errors

@@ -166,3 +166,18 @@ func Int(n int64) string {
 	}
 	return b.String()
 }
+
+// Bytes formats a size in bytes with two significant figures and a decimal unit: 800e9 ->
+// "800GB", 1.5e9 -> "1.5GB", 262144000 -> "260MB", 512 -> "512B".
+func Bytes(n int64) string {
+	x := float64(n)
+	for _, u := range []struct {
+		unit string
+		v    float64
+	}{{"PB", 1e15}, {"TB", 1e12}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3}} {
+		if math.Abs(Round(x, 2)) >= u.v {
+			return trim(Sig(Round(x, 2)/u.v, 2)) + u.unit
+		}
+	}
+	return strconv.FormatInt(n, 10) + "B"
+}

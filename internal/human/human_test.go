@@ -62,3 +62,13 @@ func TestPeopleFormats(t *testing.T) {
 		}
 	}
 }
+
+// TestBytes (issue 13): sizes printed as "800BB".
+func TestBytes(t *testing.T) {
+	for n, want := range map[int64]string{800e9: "800GB", 1.5e9: "1.5GB", 262144000: "260MB", 512: "512B", 999: "1KB", 99: "99B",
+		999_999: "1MB", 64 << 20: "67MB", 3e12: "3TB", 0: "0B"} {
+		if got := Bytes(n); got != want {
+			t.Errorf("Bytes(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
