@@ -3,9 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
-	"math"
 	"runtime/debug"
 	"strings"
 	"testing"
