@@ -4,7 +4,7 @@ BIN      := bin/alesim
 SCENARIO ?= scenarios/soes-1983.yaml
 OUT      ?= out
 
-.PHONY: build run test test-long vet fmt bench clean e2e examples e2e-slurm fuzz
+.PHONY: build run test test-long vet fmt bench clean e2e examples e2e-slurm fuzz faults
 
 build:
 	$(GO) build -o $(BIN) ./cmd/alesim
@@ -60,6 +60,12 @@ FUZZTIME ?= 5m
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1 ./model/
 	$(GO) test -run '^$$' -fuzz '^FuzzDistributions$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1 ./model/dist/
+
+# The fault suite of issue 13: signals, full disks (a tmpfs, as root), damaged shard files, odd
+# paths, concurrent runs, memory limits (ulimit -v), full stdout. Ends with "N passed, N failed";
+# fails if any case regresses. About two to three minutes on two cores.
+faults:
+	scripts/faults.sh
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./sim/...

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress/snappy"
@@ -59,6 +61,17 @@ type ParquetSink struct {
 	ch    chan *sim.Block
 	done  chan error
 	rows  int64
+
+	// Window is how many blocks past the next one to write may be held back for ordering; a
+	// worker with a block beyond it waits (back-pressure), so memory stays bounded whatever the
+	// scheduling. The next block is always taken, so the run progresses.
+	Window int
+
+	mu       sync.Mutex
+	next     int64         // the next block to write
+	advanced chan struct{} // closed (and replaced) whenever next advances
+	failed   chan struct{} // closed at the first write error (err)
+	err      error
 }
 
 var _ sim.TrialSink = (*ParquetSink)(nil)
@@ -66,7 +79,7 @@ var _ sim.TrialSink = (*ParquetSink)(nil)
 // NewParquetSink prepares a sink writing to path, with the given metadata (keys without the
 // "alesim." prefix).
 func NewParquetSink(path string, meta map[string]string) *ParquetSink {
-	return &ParquetSink{path: path, meta: meta}
+	return &ParquetSink{path: path, meta: meta, Window: sim.SinkWindow(runtime.GOMAXPROCS(0))}
 }
 
 // Start implements sim.TrialSink: it builds the schema and starts the writer goroutine.
@@ -119,23 +132,42 @@ func (s *ParquetSink) Start(columns []string) error {
 	s.trial = leaf.ColumnIndex
 	s.ch = make(chan *sim.Block, 4)
 	s.done = make(chan error, 1)
+	s.advanced = make(chan struct{})
+	s.failed = make(chan struct{})
+	if s.Window < 1 {
+		s.Window = 1
+	}
 	go s.loop()
 	return nil
 }
 
-// WriteBlock implements sim.TrialSink.
+// WriteBlock implements sim.TrialSink. It returns the sink's first write error as soon as it
+// happens (a full disk stops the run at once), and makes a block more than Window blocks ahead
+// of the next one to write wait.
 func (s *ParquetSink) WriteBlock(ctx context.Context, b *sim.Block) error {
+	for {
+		s.mu.Lock()
+		ahead := b.Index >= s.next+int64(s.Window)
+		adv := s.advanced
+		s.mu.Unlock()
+		if !ahead {
+			break
+		}
+		select {
+		case <-adv:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-s.failed:
+			return s.err
+		}
+	}
 	select {
 	case s.ch <- b:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
-	case err := <-s.done:
-		s.done <- err
-		if err == nil {
-			return fmt.Errorf("parquet: writer stopped")
-		}
-		return err
+	case <-s.failed:
+		return s.err
 	}
 }
 
@@ -155,10 +187,20 @@ func (s *ParquetSink) loop() {
 				break
 			}
 			delete(pending, next)
-			next++
 			if err = s.writeBlock(blk, ids); err != nil {
+				err = fmt.Errorf("writing trials.parquet: %w", err)
+				s.mu.Lock()
+				s.err = err
+				s.mu.Unlock()
+				close(s.failed)
 				break
 			}
+			next++
+			s.mu.Lock()
+			s.next = next
+			close(s.advanced)
+			s.advanced = make(chan struct{})
+			s.mu.Unlock()
 		}
 	}
 	if err == nil && len(pending) > 0 {
@@ -221,6 +263,8 @@ func (s *ParquetSink) Close() (int64, error) {
 		err = s.flush()
 	}
 	if err == nil {
+		// The trials written, which --precision may make fewer than requested.
+		s.w.SetKeyValueMetadata("alesim.trials", strconv.FormatInt(s.rows, 10))
 		err = s.w.Close()
 	}
 	if err == nil {

@@ -150,7 +150,7 @@ func TestStaging(t *testing.T) {
 		t.Fatal(err)
 	}
 	entries, _ := os.ReadDir(out)
-	if len(entries) != 1 || entries[0].Name() != "b.txt" {
+	if len(entries) != 2 || entries[0].Name() != MarkerFile || entries[1].Name() != "b.txt" {
 		t.Errorf("after forced replace: %v", entries)
 	}
 	if entries, _ := os.ReadDir(root); len(entries) != 1 {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"context"
 	"fmt"
 	"github.com/alesim/alesim/analysis"
 	"io"
@@ -55,11 +56,15 @@ func WriteRun(stage *Staging, sum *analysis.Summary) error {
 }
 
 // Redraw re-draws the charts and report.html of a saved run in dir from its summary, each file
-// replaced atomically, and returns the number of charts drawn.
-func Redraw(dir string, sum *analysis.Summary) (int, error) {
+// replaced atomically (keeping its mode), and returns the number of charts drawn. It stops
+// between two files when ctx is cancelled: every file is then whole, old or new.
+func Redraw(ctx context.Context, dir string, sum *analysis.Summary) (int, error) {
 	cs := charts.All(sum)
 	for _, c := range cs {
 		for _, ext := range ChartFormats {
+			if err := ctx.Err(); err != nil {
+				return 0, err
+			}
 			path := filepath.Join(dir, c.Name+ext)
 			err := WriteFileAtomic(path, func(w io.Writer) error {
 				wt, err := c.Plot.WriterTo(c.W, c.H, ext[1:])
@@ -73,6 +78,9 @@ func Redraw(dir string, sum *analysis.Summary) (int, error) {
 				return 0, err
 			}
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, err
 	}
 	if err := WriteFileAtomic(filepath.Join(dir, "report.html"), func(w io.Writer) error {
 		return WriteHTML(w, sum, cs)
@@ -97,9 +105,6 @@ func WriteSensitivity(stage *Staging, r *analysis.SensitivityResult) error {
 	}
 	return nil
 }
-
-// ParquetMemory is what the Parquet writer's buffers add to a run's memory estimate.
-const ParquetMemory = 64 << 20
 
 // NewTrialsSink prepares the sink writing trials.parquet into the staging area, with the run's
 // provenance as metadata (seed, scenario SHA-256, trials, version, block size).

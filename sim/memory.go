@@ -9,8 +9,8 @@ import (
 const sketchBytes = 48 << 10
 
 // EstimateMemory returns an upper bound of the peak resident memory of a run, used to refuse, before
-// starting, a run that would exhaust memory. Its terms, each checked against the peak RSS measured
-// on the shipped scenarios (cmd/alesim's TestMemoryEstimateBoundsPeak and scripts/faults.sh):
+// starting, a run that would exhaust memory. Its terms (scripts/faults.sh checks the sum against
+// the peak RSS measured on every shipped scenario, with and without --trials-file):
 //
 //   - 64 MiB for the program, the scenario and scratch;
 //   - with exact totals, 8 bytes a trial for each kept total (2 or 3) and as much again for the

@@ -47,5 +47,13 @@
 //	alesim run scenarios/clinic-register.xlsx
 //	alesim compare scenarios/soes-1983.yaml scenarios/soes-1983.yaml
 //
-// Exit status: 0 ok, 1 runtime failure, 2 usage error, 3 invalid scenario, 130 interrupted.
+// Exit status: 0 ok, 1 runtime failure, 2 usage error, 3 invalid scenario, 128+N stopped by
+// signal N. SIGINT (Ctrl-C), SIGTERM (what Slurm and Kubernetes send), SIGHUP and SIGQUIT stop
+// every command alike: the work is cancelled, everything staged is removed, and the exit status is
+// 130, 143, 129 or 131; a second signal stops at once (after removing what is staged).
+//
+// An --out directory only ever holds complete results: they are staged beside it and swapped in
+// whole, with a marker file (.alesim-results) written last. --force replaces only a directory
+// holding alesim results and nothing else, never an input of the same command; a symlink is
+// followed to its directory; staging left by a killed process is swept by the next command.
 package main

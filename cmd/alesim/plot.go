@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 
+	"github.com/alesim/alesim/internal/signals"
 	"github.com/alesim/alesim/report"
 )
 
@@ -21,7 +23,14 @@ func runPlot(ctx context.Context, stdout, stderr io.Writer, args []string) error
 	if err != nil {
 		return fmt.Errorf("reading the saved run: %w", err)
 	}
-	n, err := report.Redraw(dir, sum)
+	// A second signal exits at once: this process's temporary files go first.
+	defer signals.From(ctx).Defer(func() {
+		tmps, _ := filepath.Glob(filepath.Join(dir, ".*"+report.TempSuffix))
+		for _, t := range tmps {
+			os.Remove(t)
+		}
+	})()
+	n, err := report.Redraw(ctx, dir, sum)
 	if err != nil {
 		return err
 	}

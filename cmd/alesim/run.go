@@ -120,10 +120,11 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	}
 	var stage *report.Staging
 	if o.out != "" {
-		if stage, err = report.Stage(o.out, o.force); err != nil {
-			return usagef("run: %v", err)
+		var abort func()
+		if stage, abort, err = stageOut(ctx, "run", o.out, o.force, path); err != nil {
+			return err
 		}
-		defer stage.Abort() // removes the staging directory unless it was committed
+		defer abort() // removes the staging directory unless it was committed
 	}
 	var sink *report.ParquetSink
 	if o.trialsOut {
@@ -171,7 +172,7 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 		if err := report.WriteRun(stage, sum); err != nil {
 			return err
 		}
-		if err := stage.Commit(); err != nil {
+		if err := commitOut(ctx, stage); err != nil {
 			return err
 		}
 		extra := ""

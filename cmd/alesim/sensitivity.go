@@ -53,10 +53,11 @@ func runSensitivity(ctx context.Context, stdout, stderr io.Writer, args []string
 	}
 	var stage *report.Staging
 	if out != "" {
-		if stage, err = report.Stage(out, force); err != nil {
-			return usagef("sensitivity: %v", err)
+		var abort func()
+		if stage, abort, err = stageOut(ctx, "sensitivity", out, force, path); err != nil {
+			return err
 		}
-		defer stage.Abort()
+		defer abort()
 	}
 	cfg := sim.DefaultConfig()
 	cfg.Trials, cfg.Seed, cfg.Workers, cfg.Version = trials, seed, workers, Version
@@ -68,7 +69,7 @@ func runSensitivity(ctx context.Context, stdout, stderr io.Writer, args []string
 		if err := report.WriteSensitivity(stage, r); err != nil {
 			return err
 		}
-		if err := stage.Commit(); err != nil {
+		if err := commitOut(ctx, stage); err != nil {
 			return err
 		}
 		fmt.Fprintf(stderr, "alesim: wrote %s (sensitivity.json, tornado.svg, tornado.png)\n", out)

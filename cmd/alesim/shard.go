@@ -104,11 +104,11 @@ func runShard(ctx context.Context, stderr io.Writer, s *model.Scenario, path str
 	if sum := sha256.Sum256(src); hex.EncodeToString(sum[:]) != s.SHA256 {
 		return fmt.Errorf("%s changed since it was read, or is a pipe (which cannot be read twice): a shard keeps a copy of its scenario, so give --shard runs a file", path)
 	}
-	stage, err := report.Stage(out, force)
+	stage, abort, err := stageOut(ctx, "run", out, force, path)
 	if err != nil {
-		return usagef("run: %v", err)
+		return err
 	}
-	defer stage.Abort()
+	defer abort()
 	start := time.Now()
 	r, err := sim.RunShard(ctx, s, cfg, sim.Options{Recommended: rec}, sh)
 	if err != nil {
@@ -126,7 +126,7 @@ func runShard(ctx context.Context, stderr io.Writer, s *model.Scenario, path str
 	if err := stage.WriteFile("shard.json", func(w io.Writer) error { return report.WriteJSON(w, meta) }); err != nil {
 		return err
 	}
-	if err := stage.Commit(); err != nil {
+	if err := commitOut(ctx, stage); err != nil {
 		return err
 	}
 	fmt.Fprintf(stderr, "alesim: shard %d/%d: blocks %d to %d (%d trials) written to %s\n", sh.K, sh.N, r.FromBlock, r.ToBlock-1, r.TrialsInPart, out)
@@ -158,10 +158,11 @@ func runMerge(ctx context.Context, stdout, stderr io.Writer, args []string) erro
 	var stage *report.Staging
 	if out != "" {
 		var err error
-		if stage, err = report.Stage(out, force); err != nil {
-			return usagef("merge: %v", err)
+		var abort func()
+		if stage, abort, err = stageOut(ctx, "merge", out, force, dirs...); err != nil {
+			return err
 		}
-		defer stage.Abort()
+		defer abort()
 	}
 	s, err := loadScenario(filepath.Join(dirs[0], "scenario.yaml"))
 	if err != nil {
@@ -189,7 +190,7 @@ func runMerge(ctx context.Context, stdout, stderr io.Writer, args []string) erro
 		if err := report.WriteRun(stage, sum); err != nil {
 			return err
 		}
-		if err := stage.Commit(); err != nil {
+		if err := commitOut(ctx, stage); err != nil {
 			return err
 		}
 		fmt.Fprintf(stderr, "alesim: merged %d shards into %s\n", len(shards), out)
