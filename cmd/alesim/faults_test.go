@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -77,5 +79,33 @@ func TestSafeguardsPerGroupLimit(t *testing.T) {
 	}
 	if code, _, stderr := runArgs("validate", at); code != exitOK {
 		t.Errorf("validate at the limit: exit %d, stderr %s", code, stderr)
+	}
+}
+
+// TestInterruptBeforeCommitWritesNothing (issue 13): a signal while the output files are being
+// written (Ctrl-C was swallowed there) means nothing is committed and the staging is removed.
+func TestInterruptBeforeCommitWritesNothing(t *testing.T) {
+	root := t.TempDir()
+	out := filepath.Join(root, "out")
+	ctx, cancel := context.WithCancel(context.Background())
+	st, abort, err := stageOut(ctx, "run", out, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.WriteFile("summary.json", func(w io.Writer) error { _, err := io.WriteString(w, "{}"); return err })
+	cancel()
+	if err := commitOut(ctx, st); !errors.Is(err, context.Canceled) {
+		t.Errorf("commit after the interrupt: %v", err)
+	}
+	abort()
+	if es, _ := os.ReadDir(root); len(es) != 0 {
+		t.Errorf("left %v", es)
+	}
+	// A refused --out is a usage error, a failing file system a runtime failure.
+	if _, _, err := stageOut(context.Background(), "run", "/proc", true); exitCode(io.Discard, err) != exitUsage {
+		t.Errorf("/proc as --out: %v", err)
+	}
+	if _, _, err := stageOut(context.Background(), "run", "/proc/self/x", false); exitCode(io.Discard, err) != exitFailure {
+		t.Errorf("unwritable parent: %v", err)
 	}
 }

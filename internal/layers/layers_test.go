@@ -15,7 +15,7 @@ const module = "github.com/alesim/alesim"
 // longest prefix that matches it, and may import its own layer and the layers below. analysis may
 // not exist yet. internal/ is shared by every layer and imports none of the others.
 var layers = [][]string{
-	{"cmd", "deploy", "scenarios"}, // commands, deployment checks, the shipped scenarios' test
+	{"cmd", "deploy", "scenarios", "scripts"}, // commands, deployment checks, the shipped scenarios' test, script helpers
 	{"report"},
 	{"analysis"},
 	{"sim"},
