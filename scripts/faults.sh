@@ -246,7 +246,8 @@ if want "${cats[@]}"; then
   }
   ln -s "$d/nowhere/x" "$d/dangling"
   fast "a dangling symlink as --out fails before simulating" 2 "$bin" run --quiet --trials 100000000 --out "$d/dangling" "$wets"
-  (cd "$d" && fast "'.' as --out fails before simulating" 2 "$bin" run --quiet --trials 100000000 --out . "$wets")
+  mkdir -p "$d/empty"
+  (cd "$d/empty" && fast "'.' (an empty current directory) as --out fails before simulating" 2 "$bin" run --quiet --trials 100000000 --out . "$wets")
   fast "a mount point (/proc) as --out fails before simulating" 2 "$bin" run --quiet --trials 100000000 --out /proc --force "$wets"
   fast "a misspelt --sensitivity target fails before simulating" 2 "$bin" run --quiet --trials 100000000 --sensitivity savings:no-such "$wets"
   fast "sensitivity --target misspelt fails before simulating" 2 "$bin" sensitivity --trials 100000000 --target savings:nope "$wets"
@@ -255,6 +256,7 @@ if want "${cats[@]}"; then
   mnt=$work/tmpfs
   mkdir -p "$mnt"
   if mount -t tmpfs -o size=3m tmpfs "$mnt" 2>/dev/null; then
+    fast "an empty mount point as --out fails before simulating" 2 "$bin" run --quiet --trials 100000000 --out "$mnt" "$wets"
     t0=$SECONDS
     timeout 60 "$bin" run --quiet --trials 2000000 --out "$mnt/out" --trials-file "$wets" >/dev/null 2>"$work/last.err"
     rc=$? t=$((SECONDS - t0))
@@ -280,7 +282,8 @@ if want "${cats[@]}"; then
     expect "--max-memory $v is refused" 2 "$bin" run --quiet --trials 1000 --max-memory "$v" "$wets"
   done
   expect "--max-memory below the estimate refuses the run" 1 "$bin" run --quiet --trials 1000 --max-memory 10MB "$wets"
-  grep -q "BB" "$work/last.err" && fail "sizes print right (no BB)" "$(cat "$work/last.err")" || pass "sizes print right (no BB)"
+  expect "a run estimated above 1GB is refused by --max-memory 1GB" 1 timeout 20 "$bin" run --quiet --trials 10000000 --trials-file --out "$d/gb" --max-memory 1GB "$soes"
+  if grep -q "GB" "$work/last.err" && ! grep -q "BB" "$work/last.err"; then pass "sizes print right (GB, not BB)"; else fail "sizes print right (GB, not BB)" "$(head -c 300 "$work/last.err")"; fi
   # ulimit -v: the guard reads RLIMIT_AS and refuses a run that would not fit, with a message
   # (the Go runtime alone reserves about 1.3 GB of address space).
   base=$( (ulimit -v 4000000; "$bin" run --quiet --trials 100 --max-memory 1MiB "$wets" 2>&1 >/dev/null) | head -1)
