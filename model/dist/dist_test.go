@@ -29,7 +29,7 @@ func continuousCases(t *testing.T) map[string]Distribution {
 		}
 		return d
 	}
-	return map[string]Distribution{
+	cases := map[string]Distribution{
 		"uniform":            must(NewUniform(2, 7)),
 		"triangular":         must(NewTriangular(1, 2, 10)),
 		"triangular-left":    must(NewTriangular(0, 0, 1)),
@@ -51,6 +51,10 @@ func continuousCases(t *testing.T) map[string]Distribution {
 		"beta-small-0.2":     must(NewBeta(0.2, 0.3, 0, 1)),
 		"exponential":        must(NewExponential(2500)),
 	}
+	for name, d := range metalogCases(t) {
+		cases[name] = d
+	}
+	return cases
 }
 
 func TestSamplersMatchCDF(t *testing.T) {
