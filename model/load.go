@@ -254,6 +254,28 @@ func (d *decoder) numList(n *node, path string) []float64 {
 	return out
 }
 
+// pairList reads a list of two-number lists ([[0.1, 20], [0.5, 35], ...]), flattened.
+func (d *decoder) pairList(n *node, path string) []float64 {
+	var out []float64
+	for i, item := range d.list(n, path) {
+		ip := idx(path, i)
+		if item.kind != sequenceNode {
+			d.add(item, ip, "must be a pair [p, x] (got %s)", item.describe())
+			continue
+		}
+		if len(item.items) != 2 {
+			d.add(item, ip, "must be a pair [p, x] (got a list of %d)", len(item.items))
+			continue
+		}
+		a, ok1 := d.num(item.items[0], ip+"[0]")
+		b, ok2 := d.num(item.items[1], ip+"[1]")
+		if ok1 && ok2 {
+			out = append(out, a, b)
+		}
+	}
+	return out
+}
+
 func contains(xs []string, s string) bool {
 	for _, x := range xs {
 		if x == s {
@@ -752,6 +774,8 @@ func (d *decoder) estimate(n *node, path string, named bool) (Estimate, string) 
 		x, given := m[p.Name]
 		pp := path + "." + p.Name
 		switch {
+		case p.Pairs:
+			v.Lists[p.Name] = d.pairList(d.required(m, n, path, p.Name, "a list of pairs [p, x]"), pp)
 		case p.List && !p.Optional:
 			v.Lists[p.Name] = d.numList(d.required(m, n, path, p.Name, "a list of numbers"), pp)
 		case p.List && given:

@@ -51,6 +51,9 @@ func FuzzDistributions(f *testing.F) {
 		{"discrete", 1, 1, 2, 5, 0},           // equal weights
 		{"uniform", 0, -1e100, 1e100, 0, 0},   //
 		{"lognormal", 1, -700, 1e-300, 0, 0},  //
+		{"metalog", 0, 0.1, 10, 0.9, 40},      // pairs (0.1, 10), (0.9, 40), (0.5, 1): refused, not increasing
+		{"metalog", 15, 0.1, 0.2, 0.9, 3},     // (0.1, 0.2), (0.9, 3), (0.5, 1), no bounds or terms
+		{"metalog", 6, 0.1, 0.2, 0.9, 3},      // lower 0.1 given, upper and terms left out
 	} {
 		f.Add(c.kind, c.opts, c.a, c.b, c.c, c.d)
 	}
@@ -72,6 +75,11 @@ func FuzzDistributions(f *testing.F) {
 				}
 			}
 			switch {
+			case p.Pairs:
+				// Three pairs [p, x]: the fuzzed numbers, then [0.5, 1].
+				vals.Lists[p.Name] = []float64{xs[next%4], xs[(next+1)%4], xs[(next+2)%4], xs[(next+3)%4], 0.5, 1}
+				next += 4
+				lists++
 			case p.List && lists == 0:
 				vals.Lists[p.Name] = []float64{xs[next%4], xs[(next+1)%4], xs[(next+2)%4]}
 				next += 3

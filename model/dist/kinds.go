@@ -20,12 +20,16 @@ var kinds = []*Kind{
 	&truncnormalKind,
 	&discreteKind,
 	&exponentialKind,
+	&metalogKind,
 }
 
 // Param is one parameter of a distribution kind, as a scenario writes it.
 type Param struct {
-	Name     string  // the key in a scenario, e.g. "sigma"
-	List     bool    // a list of numbers (discrete's values and weights) rather than one number
+	Name string // the key in a scenario, e.g. "sigma"
+	List bool   // a list of numbers (discrete's values and weights) rather than one number
+	// Pairs, with List, is a list of [a, b] pairs (metalog's quantiles [p, x]), held in
+	// Values.Lists flattened: a1, b1, a2, b2, ...
+	Pairs    bool
 	Optional bool    // may be left out: a number then takes Default, a list stays absent
 	Default  float64 // the value of an optional number left out
 }

@@ -2,6 +2,7 @@ package dist
 
 import (
 	"errors"
+	"math"
 	"slices"
 	"testing"
 )
@@ -97,6 +98,8 @@ func TestBuildEveryKind(t *testing.T) {
 		{"discrete", nums("values", []float64{1, 2}), must(NewDiscrete([]float64{1, 2}, nil)), "discrete(2 values)"},
 		{"discrete", nums("values", []float64{1, 2}, "weights", []float64{3, 1}), must(NewDiscrete([]float64{1, 2}, []float64{3, 1})), "discrete(2 values)"},
 		{"exponential", nums("mean", 5000.0), Exponential{5000}, "exponential(mean 5000)"},
+		{"metalog", nums("quantiles", []float64{0.1, 10, 0.5, 20, 0.9, 40}), must(FitMetalog([]float64{0.1, 0.5, 0.9}, []float64{10, 20, 40}, 0, math.Inf(-1), math.Inf(1))), "metalog(3 quantiles)"},
+		{"metalog", nums("quantiles", []float64{0.1, 10, 0.5, 20, 0.9, 40, 0.99, 80}, "lower", 0.0, "upper", 1000.0, "terms", 3.0), must(FitMetalog([]float64{0.1, 0.5, 0.9, 0.99}, []float64{10, 20, 40, 80}, 3, 0, 1000)), "metalog(4 quantiles, lower 0, upper 1000, 3 terms)"},
 	}
 	tested := map[string]bool{}
 	for _, c := range cases {

@@ -55,17 +55,17 @@ const (
 // metalogUMax is u at t = tEnd, pi sinh 6 = 633.7: y(1-y) < 1e-275 beyond.
 func metalogUMax() float64 { return math.Pi * math.Sinh(tEnd) }
 
-// metalogKind says which transform a metalog uses.
-type metalogKind int
+// metalogForm says which transform a metalog uses.
+type metalogForm int
 
 const (
-	mlUnbounded metalogKind = iota
+	mlUnbounded metalogForm = iota
 	mlLower
 	mlUpper
 	mlBounded
 )
 
-func (d Metalog) kind() metalogKind {
+func (d Metalog) kind() metalogForm {
 	lo, hi := !math.IsInf(d.Lower, -1), !math.IsInf(d.Upper, 1)
 	switch {
 	case lo && hi:
@@ -742,3 +742,60 @@ func ksDistance(d Metalog, sorted []float64, m int) float64 {
 }
 
 var _ Distribution = Metalog{}
+
+// The scenario's metalog: 3 to 10 elicited quantiles [p, x], optional bounds and terms.
+const (
+	minMetalogQuantiles = 3
+	maxMetalogQuantiles = 10
+)
+
+var metalogKind = Kind{
+	Name: "metalog",
+	Params: []Param{
+		{Name: "quantiles", List: true, Pairs: true},
+		{Name: "lower", Optional: true, Default: math.Inf(-1)},
+		{Name: "upper", Optional: true, Default: math.Inf(1)},
+		{Name: "terms", Optional: true, Default: 0},
+	},
+	Note: "3 to 10 pairs [p, x], 0 < p < 1, x increasing with p and strictly inside the bounds; terms 2 to the number of pairs (0: one per pair, an exact fit); the fit must be increasing and have a finite variance",
+	New: func(v Values) (Distribution, error) {
+		q := v.Lists["quantiles"]
+		if len(q)%2 != 0 {
+			return nil, &ParamError{"quantiles", "must be pairs [p, x]", float64(len(q))}
+		}
+		n := len(q) / 2
+		if n < minMetalogQuantiles || n > maxMetalogQuantiles {
+			return nil, &ParamError{"quantiles", fmt.Sprintf("must give %d to %d pairs [p, x]", minMetalogQuantiles, maxMetalogQuantiles), float64(n)}
+		}
+		terms := v.Nums["terms"]
+		if terms != math.Trunc(terms) || terms < 0 || terms > maxMetalogQuantiles {
+			return nil, &ParamError{"terms", fmt.Sprintf("must be a whole number from 2 to the number of pairs %d, or 0 for one per pair", n), terms}
+		}
+		ps, xs := make([]float64, n), make([]float64, n)
+		for i := range n {
+			ps[i], xs[i] = q[2*i], q[2*i+1]
+		}
+		d, err := FitMetalog(ps, xs, int(terms), v.Nums["lower"], v.Nums["upper"])
+		if err != nil {
+			return nil, err
+		}
+		// A scenario's inputs need a variance: the simulation's confidence intervals rest on it.
+		if g := d.tailExponent(); math.IsInf(d.Variance(), 1) {
+			return nil, &ParamError{"quantiles", fmt.Sprintf("the fit's tail is too heavy for a variance (it falls like a log-logistic's with tail exponent %.3g >= 1/2); give the other bound, narrower quantiles or fewer terms", g), g}
+		}
+		return d, nil
+	},
+	Describe: func(v Values) string {
+		s := fmt.Sprintf("metalog(%d quantiles", len(v.Lists["quantiles"])/2)
+		if lo := v.Nums["lower"]; !math.IsInf(lo, -1) {
+			s += fmt.Sprintf(", lower %g", lo)
+		}
+		if hi := v.Nums["upper"]; !math.IsInf(hi, 1) {
+			s += fmt.Sprintf(", upper %g", hi)
+		}
+		if t := v.Nums["terms"]; t != 0 {
+			s += fmt.Sprintf(", %g terms", t)
+		}
+		return s + ")"
+	},
+}
