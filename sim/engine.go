@@ -265,6 +265,7 @@ func runBlocks(ctx context.Context, cfg Config, workers []*worker, res *results,
 // worker owns everything a trial touches: streams, scratch, sketches. Nothing in it is shared, so
 // the trial loop takes no locks and allocates nothing.
 type worker struct {
+	t      int64 // the trial being simulated
 	p      *plan
 	seed   uint64
 	st     []stream
@@ -402,7 +403,9 @@ func (w *worker) drawFrequency(factors []pEst) float64 {
 // draw draws an estimate, recording the value when sensitivity analysis asks for it.
 func (w *worker) draw(e *pEst) float64 {
 	var v float64
-	if e.corr > 0 && !e.konst {
+	if e.at != nil && !e.konst {
+		v = e.at.At(w.t) // a SIP: a function of the trial index, not of a stream
+	} else if e.corr > 0 && !e.konst {
 		v = w.cv[e.corr-1] // drawn with its group at the start of the trial (copula.go)
 	} else {
 		v = e.draw(w.st)
@@ -428,6 +431,7 @@ func count(r *stream, lambda float64, bernoulli, collapse bool) float64 {
 
 // trial simulates year t and fills w.q.
 func (w *worker) trial(t int64) {
+	w.t = t
 	p := w.p
 	st := w.st
 	if len(p.corr) > 0 {

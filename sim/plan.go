@@ -98,6 +98,8 @@ type pEst struct {
 	in    int     // 1 + the index of the recorded input it is (sensitivity), 0 for none
 	path  string  // the estimate's field path in the scenario (model.Estimate.Path)
 	corr  int     // 1 + its index in worker.cv when in a correlated group (copula.go), else 0
+	// at is set for an input whose value in trial t is at.At(t) (a SIP): it has no stream.
+	at dist.TrialIndexed
 }
 
 func (e *pEst) draw(st []stream) float64 {
@@ -181,6 +183,10 @@ func (p *plan) est(e model.Estimate, key string) pEst {
 			v = lo
 		}
 		return pEst{d: dist.Constant{V: v}, konst: true, v: v}
+	}
+	if ti, ok := e.Dist.(dist.TrialIndexed); ok {
+		// Its variable keeps the key for holding it (sensitivity); the stream goes unused.
+		return pEst{d: e.Dist, at: ti, vr: p.newVar(key), path: e.Path}
 	}
 	return pEst{d: e.Dist, vr: p.newVar(key), path: e.Path}
 }
