@@ -51,6 +51,8 @@ type ScenarioInfo struct {
 	HorizonYears  int     `json:"horizon_years"`
 	// PointLabel names the point figures for people (scenario.point_label).
 	PointLabel string `json:"point_label"`
+	// Libraries are the SIPmath libraries the scenario's SIP inputs come from.
+	Libraries []model.Library `json:"sip_libraries,omitempty"`
 }
 
 // RunInfo is the run's provenance.
@@ -249,7 +251,7 @@ func Summarize(s *model.Scenario, res *sim.Result, cfg sim.Config) *Summary {
 	z := &summarizer{s: s, res: res}
 	trials := res.Trials()
 	sum := &Summary{
-		Scenario: ScenarioInfo{s.Name, s.SHA256, s.Currency, s.AnnuityFactor, s.HorizonYears, s.PointLabel},
+		Scenario: ScenarioInfo{s.Name, s.SHA256, s.Currency, s.AnnuityFactor, s.HorizonYears, s.PointLabel, s.Libraries},
 		Run: RunInfo{Trials: trials, Seed: cfg.Seed, Workers: cfg.Workers, Version: cfg.Version,
 			BlockSize: sim.BlockSize, Precision: cfg.Precision, TotalsQuantiles: "exact",
 			SketchRelativeError: sim.SketchRelativeError, Collapse: cfg.Collapse},

@@ -77,6 +77,7 @@ func Parse(file string, src []byte) (*Scenario, error) {
 	s := d.scenario(root)
 	s.File = file
 	s.SHA256 = hex.EncodeToString(sum[:])
+	s.Libraries, s.SIPInputs = d.libraries, d.sipInputs
 	if len(d.errs) > 0 {
 		d.errs.sort()
 		return nil, d.errs
@@ -112,6 +113,10 @@ func firstInvalidUTF8(b []byte) int {
 type decoder struct {
 	file string
 	errs Errors
+	// The SIPmath libraries read so far, by the path the scenario gives, and the SIP inputs.
+	libs      map[string]*libEntry
+	libraries []Library
+	sipInputs []SIPInput
 }
 
 func (d *decoder) add(n *node, path, format string, args ...any) {
@@ -738,6 +743,9 @@ func (d *decoder) estimate(n *node, path string, named bool) (Estimate, string) 
 	kind := "constant"
 	if k := n.index("dist"); k >= 0 {
 		kind = d.str(n.vals[k], path+".dist")
+		if kind == "sip" {
+			return d.sipEstimate(n, path, named)
+		}
 		if _, ok := dist.Lookup(kind); !ok {
 			msg := fmt.Sprintf("unknown distribution %q (want one of %s)", kind, strings.Join(names, ", "))
 			if s := nearest(kind, names); s != "" {

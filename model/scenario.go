@@ -38,6 +38,32 @@ type Scenario struct {
 	// Tolerance is the risk tolerance curve (top-level tolerance:), losses increasing and
 	// probabilities not increasing; empty when the scenario states none.
 	Tolerance []TolerancePoint
+
+	// Libraries are the SIPmath libraries the scenario's SIP inputs come from, in the order first
+	// named; SIPInputs are those inputs.
+	Libraries []Library
+	SIPInputs []SIPInput
+}
+
+// Library is a SIPmath library a scenario reads, with what identifies it (its bytes' digest and the
+// provenance it states), for the run's provenance.
+type Library struct {
+	File        string `json:"file"` // as the scenario names it
+	SHA256      string `json:"sha256"`
+	Name        string `json:"name"`
+	Provenance  string `json:"provenance,omitempty"`
+	Version     string `json:"version,omitempty"`
+	DateCreated string `json:"date_created,omitempty"`
+}
+
+// SIPInput is an input that takes a SIP's trials: trial t of the run takes the SIP's trial t
+// modulo Trials (or, for a metalog-coded SIP, Trials 0, its quantile at HDR_2_0(t + 1)).
+type SIPInput struct {
+	Path    string // field path, e.g. "findings[0].afe"
+	Pos     Pos
+	Library int    // index into Scenario.Libraries
+	Name    string // the SIP's name in the library
+	Trials  int
 }
 
 // Pos is a position in the scenario file (1-based line and column).

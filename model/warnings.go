@@ -31,7 +31,9 @@ func (w Warning) String() string {
 //     to (the cap will bind);
 //   - a safeguard with no effect (every effect the identity);
 //   - when portfolios exist, a quantified finding no safeguard acts on;
-//   - a correlation matrix repaired to the nearest correlation matrix (repair: true).
+//   - a correlation matrix repaired to the nearest correlation matrix (repair: true);
+//   - an input that takes a SIP's trials, saying how the run's trials map to the SIP's (not
+//     suspicious, but the run should say so).
 func (s *Scenario) Warnings() []Warning {
 	var out []Warning
 	add := func(pos Pos, field, format string, args ...any) {
@@ -83,6 +85,14 @@ func (s *Scenario) Warnings() []Warning {
 		}
 	}
 	out = append(out, s.correlationWarnings()...)
+	for _, in := range s.SIPInputs {
+		lib := s.Libraries[in.Library].File
+		if in.Trials > 0 {
+			add(in.Pos, in.Path, "takes SIP %q from %s in order: trial t of the run takes its trial t mod %d (a run of more trials repeats them)", in.Name, lib, in.Trials)
+		} else {
+			add(in.Pos, in.Path, "takes the metalog-coded SIP %q from %s: trial t of the run takes its quantile at the library's HDR_2_0 uniform for PM_Index t+1", in.Name, lib)
+		}
+	}
 	sort.SliceStable(out, func(a, b int) bool { return out[a].Line < out[b].Line })
 	return out
 }
