@@ -7,7 +7,8 @@
 //	alesim point [--format table|csv|json] [--portfolio ID] SCENARIO
 //	alesim run [--trials N] [--seed S] [--workers W] [--format table|csv|json] [--precision P]
 //	           [--budget AMOUNT] [--voi] [--portfolio ID] [--sensitivity TARGET] [--max-memory SIZE]
-//	           [--out DIR [--force] [--trials-file]] [--shard K/N|env --out DIR] [--quiet] SCENARIO
+//	           [--out DIR [--force] [--trials-file] [--sip [--sip-of COLUMNS]]] [--shard K/N|env --out DIR]
+//	           [--quiet] SCENARIO
 //	alesim sensitivity [--target ale|savings:ID] [--trials N] [--format table|json] [--out DIR] SCENARIO
 //	alesim voi [--options ID,ID] [--budget AMOUNT] [--trials N] [--format table|csv|json] SCENARIO
 //	alesim sensitivity --list SCENARIO
@@ -29,8 +30,9 @@
 // annual loss with 95% confidence intervals, quantiles, VaR and TVaR, the loss exceedance curve,
 // breakdowns by finding, site and threat class, and every safeguard's and portfolio's savings on
 // common random numbers, ranked, with the probability of paying off. --out writes summary.json,
-// summary.csv, results.xlsx, the charts and report.html; --shard writes one shard of the trials
-// for merge. sensitivity ranks the uncertain inputs by how much of a target they decide; with
+// summary.csv, results.xlsx, the charts and report.html (--trials-file adds trials.parquet; --sip
+// adds sips.json, a SIPmath 3.0 library of the trials for spreadsheet models); --shard writes one
+// shard of the trials for merge. sensitivity ranks the uncertain inputs by how much of a target they decide; with
 // --list it prints their names, one a line, as a scenario's correlations section names them. voi
 // values, in money, knowing each uncertain input before deciding among doing nothing, the
 // safeguards, the portfolios and the budget's sets (EVPI and each input's EVPPI). plot re-draws a
@@ -42,6 +44,7 @@
 //	alesim point scenarios/soes-1983.yaml
 //	alesim run --trials 1000000 --seed 1983 --out out/soes scenarios/soes-1983.yaml
 //	alesim run --budget 50000 scenarios/soes-1983.yaml
+//	alesim run --trials 20000 --out out/sips --sip-of annual_loss,ale scenarios/soes-1983.yaml
 //	alesim sensitivity --target savings:rec-3-rotation scenarios/usps-wets-access.yaml
 //	alesim voi --options rec-3-rotation scenarios/usps-wets-access.yaml
 //	alesim run scenarios/clinic-register.xlsx

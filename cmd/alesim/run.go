@@ -2,11 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"github.com/alesim/alesim/analysis"
 	"io"
 	"os"
 	"runtime"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/alesim/alesim/model"
 	"github.com/alesim/alesim/report"
@@ -24,6 +28,8 @@ type runOptions struct {
 	out       string
 	force     bool
 	trialsOut bool
+	sips      bool
+	sipOf     string
 	portfolio string
 	quiet     bool
 	shard     string
@@ -46,6 +52,8 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	fs.StringVar(&o.out, "out", "", "write summary.json, summary.csv, the charts (SVG and PNG) and report.html into this directory")
 	fs.BoolVar(&o.force, "force", false, "with --out: replace a directory that already holds results")
 	fs.BoolVar(&o.trialsOut, "trials-file", false, "with --out: also write trials.parquet, one row per trial")
+	fs.BoolVar(&o.sips, "sip", false, "with --out: also write sips.json, a SIPmath 3.0 library of the trials of the total annual loss, the ALE and each safeguard's savings (each also coded as a metalog, with the fit's error)")
+	fs.StringVar(&o.sipOf, "sip-of", "", "with --sip: the per-trial columns sips.json carries instead, comma-separated, named as in trials.parquet (annual_loss, ale, annual_loss_with, loss:FINDING, savings:ID)")
 	fs.StringVar(&o.portfolio, "portfolio", "", "the recommended set whose loss exceedance curve is drawn beside the baseline (default: the scenario's first portfolio)")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress display")
 	fs.StringVar(&o.sens, "sensitivity", "", "also rank the inputs by how much they decide this target (ale or savings:ID) and draw the tornado chart (on min(trials, 50000) trials)")
@@ -68,8 +76,17 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 		return usagef("run: --precision must be a fraction in (0, 1), e.g. 0.01 (got %g)", o.precision)
 	case o.budget < 0:
 		return usagef("run: --budget must be an amount > 0 (got %g)", o.budget)
-	case o.out == "" && (o.force || o.trialsOut):
-		return usagef("run: --force and --trials-file go with --out DIR")
+	case o.out == "" && (o.force || o.trialsOut || o.sips || o.sipOf != ""):
+		return usagef("run: --force, --trials-file, --sip and --sip-of go with --out DIR")
+	}
+	var sipOf []string
+	if o.sipOf != "" {
+		o.sips = true
+		for _, c := range strings.Split(o.sipOf, ",") {
+			if c = strings.TrimSpace(c); c != "" {
+				sipOf = append(sipOf, c)
+			}
+		}
 	}
 	s, err := loadScenario(path)
 	if err != nil {
@@ -102,8 +119,8 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 		if o.out == "" {
 			return usagef("run: --shard needs --out DIR for the shard's results")
 		}
-		if o.trialsOut || o.budget > 0 || o.precision > 0 {
-			return usagef("run: --trials-file, --budget and --precision cannot be combined with --shard")
+		if o.trialsOut || o.sips || o.budget > 0 || o.precision > 0 {
+			return usagef("run: --trials-file, --sip, --budget and --precision cannot be combined with --shard")
 		}
 		return runShard(ctx, stderr, s, path, cfg, ao.Recommended, sh, o.out, o.force)
 	}
@@ -114,6 +131,9 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	est, err := sim.EstimateMemory(s, ecfg, sim.Options{Recommended: ao.Recommended, UnitTables: ao.Budget > 0}, nil)
 	if err != nil {
 		return err
+	}
+	if o.sips {
+		est += report.SIPMemory(s, sipOf, cfg.Trials)
 	}
 	if err := checkMemory(est, o.maxMem); err != nil {
 		return err
@@ -131,6 +151,11 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 		sink = report.NewTrialsSink(stage, s, cfg)
 		cfg.Sink = sink
 	}
+	var sips *report.SIPSink
+	if o.sips {
+		sips = report.NewSIPSink(s, sipOf, cfg.Sink)
+		cfg.Sink = sips
+	}
 	total := ao.TrialsSimulated(cfg)
 	prog := startProgress(stderr, total, o.quiet)
 	cfg.Progress = &prog.counter
@@ -139,6 +164,9 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	if err != nil {
 		if sink != nil {
 			sink.Abort()
+		}
+		if errors.Is(err, report.ErrNoColumn) {
+			return usagef("run: %v", err)
 		}
 		return err
 	}
@@ -172,12 +200,24 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 		if err := report.WriteRun(stage, sum); err != nil {
 			return err
 		}
+		if sips != nil {
+			lib, err := report.SIPLibrary(sum, s, sips, sipDate())
+			if err != nil {
+				return err
+			}
+			if err := stage.WriteFile("sips.json", func(w io.Writer) error { return report.WriteSIPs(w, lib) }); err != nil {
+				return err
+			}
+		}
 		if err := commitOut(ctx, stage); err != nil {
 			return err
 		}
 		extra := ""
 		if sink != nil {
 			extra = ", trials.parquet"
+		}
+		if sips != nil {
+			extra += ", sips.json"
 		}
 		fmt.Fprintf(stderr, "alesim: wrote %s (report.html, summary.json, summary.csv, results.xlsx, charts%s)\n", o.out, extra)
 	}
@@ -202,4 +242,16 @@ func recommended(s *model.Scenario, name string, ao *analysis.Options) error {
 	}
 	ao.Recommended = &sim.Set{Name: name, Members: sel}
 	return nil
+}
+
+// sipDate is sips.json's dateCreated: the day of SOURCE_DATE_EPOCH when set (reproducible
+// builds' convention), else today, in UTC.
+func sipDate() string {
+	t := time.Now()
+	if e := os.Getenv("SOURCE_DATE_EPOCH"); e != "" {
+		if sec, err := strconv.ParseInt(e, 10, 64); err == nil {
+			t = time.Unix(sec, 0)
+		}
+	}
+	return t.UTC().Format("2006-01-02")
 }
