@@ -181,6 +181,9 @@ func (d *decoder) lossFactors(n *node, path string) (Estimate, *LossModel) {
 		}
 		lf.Estimate, lf.Name = d.estimate(item, fp, true)
 		d.nonNegative(lf.Estimate, item, fp)
+		if _, isSIP := lf.Dist.(dist.SIP); isSIP && !lf.PerYear {
+			d.add(item, fp+".per", "a SIP gives one value per trial: mark the factor per: year (each event would otherwise need its own value)")
+		}
 		switch {
 		case lf.Name == "":
 			d.add(item, fp+".name", "missing required field (want a name for the factor, e.g. records)")

@@ -54,3 +54,25 @@ func TestMetalogDocsExample(t *testing.T) {
 		t.Errorf("without upper: %v", err)
 	}
 }
+
+// TestMetalogLossParameter: a metalog may be the estimate of a loss distribution's parameter
+// (issue 14's uncertain loss parameters), its range checked like any other.
+func TestMetalogLossParameter(t *testing.T) {
+	src := `scenario: {name: m, horizon_years: 5}
+sites: [{id: hq}]
+findings:
+  - id: F1
+    title: one
+    site: hq
+    afe: 2
+    loss: {dist: lognormal, p05: 1000, p95: {dist: metalog, quantiles: [[0.1, 20000], [0.5, 50000], [0.9, 100000]], lower: 2000, upper: 500000}}
+`
+	s, err := Parse("m.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lm := s.Findings[0].LossModel
+	if lm == nil || len(lm.Params) != 1 || lm.Params[0].Name != "p95" || lm.Params[0].Lo != 2000 || lm.Params[0].Hi != 500000 {
+		t.Fatalf("loss model %+v", lm)
+	}
+}

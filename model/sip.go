@@ -25,8 +25,9 @@ type libEntry struct {
 // sipEstimate reads {dist: sip, library: FILE, name: SIP} (in a factor, where name names the
 // factor, the SIP is named by sip: instead; elsewhere either key). The library is read relative to
 // the scenario's directory, once however many inputs name it. A SIP is one value per trial, so it
-// may stand for anything drawn once a year (an AFE or factor, a safeguard's cost or effect), not
-// for a loss per event, which each event draws anew.
+// may stand for anything drawn once a year (an AFE or factor, a safeguard's cost or effect, a loss
+// distribution's uncertain parameter, a loss factor marked per: year), not for a loss per event,
+// which each event draws anew.
 func (d *decoder) sipEstimate(n *node, path string, named bool) (Estimate, string) {
 	bad := Estimate{Dist: dist.Constant{}, Path: path, Pos: Pos{n.line, n.col}}
 	m := d.fields(n, path, "dist", "library", "name", "sip", "point")

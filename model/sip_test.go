@@ -138,3 +138,28 @@ func TestSIPEstimateErrors(t *testing.T) {
 		t.Errorf("SIP loss: %v", err)
 	}
 }
+
+// TestSIPLossParameters: a SIP may be an uncertain parameter of a loss distribution or a loss
+// factor drawn once a year (both theta), not a per-event factor.
+func TestSIPLossParameters(t *testing.T) {
+	dir := t.TempDir()
+	writeLibrary(t, dir)
+	head := "scenario: {name: sip, horizon_years: 5}\nsites: [{id: hq}]\nfindings:\n  - id: F1\n    title: one\n    site: hq\n    afe: 1\n"
+	for _, c := range []struct{ loss, want string }{
+		{"    loss: {dist: lognormal, p05: {dist: sip, library: lib.json, name: breaches}, p95: 100}\n", ""},
+		{"    loss: {factors: [{name: records, dist: sip, library: lib.json, sip: breaches, per: year}, {name: cost, dist: uniform, min: 1, max: 2}]}\n", ""},
+		{"    loss: {factors: [{name: records, dist: sip, library: lib.json, sip: breaches}, {name: cost, dist: uniform, min: 1, max: 2}]}\n", "findings[0].loss.factors[0].per: a SIP gives one value per trial: mark the factor per: year"},
+	} {
+		path := filepath.Join(dir, "s.yaml")
+		if err := os.WriteFile(path, []byte(head+c.loss), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Load(path)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s: %v", c.loss, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s: %v, want %q", c.loss, err, c.want)
+		}
+	}
+}
