@@ -232,6 +232,8 @@ func Schema() ([]byte, error) {
 			}
 			for _, par := range k.Params {
 				switch {
+				case par.Pairs:
+					p[par.Name] = js{"type": "array", "items": js{"type": "array", "items": js{"type": "number"}, "minItems": 2, "maxItems": 2}, "description": "pairs [p, x]"}
 				case par.List:
 					p[par.Name] = js{"type": "array", "items": js{"type": "number"}}
 				case variant == 2:
@@ -283,6 +285,23 @@ func Schema() ([]byte, error) {
 			}
 			defs[name] = o
 		}
+	}
+	// A SIP from a SIPmath library (sip.go): {dist: sip, library: FILE, name: SIP}; in a factor,
+	// whose name names the factor, the SIP is named by sip:.
+	for variant := 0; variant < 2; variant++ {
+		p := js{"dist": js{"const": "sip"}, "library": text("a SIPmath 3.0 library file, relative to the scenario"),
+			"sip": text("the SIP's name in the library"), "point": js{"type": "number", "description": "the value the 1983 point arithmetic uses; default the mean"}}
+		name := "dist_sip"
+		if variant == 1 {
+			name = "factor_sip"
+			p["name"] = text("names the factor in sensitivity output")
+			named = append(named, ref(name))
+		} else {
+			p["name"] = text("the SIP's name in the library")
+			plain = append(plain, ref(name))
+		}
+		defs[name] = js{"type": "object", "properties": p, "additionalProperties": false, "required": []string{"dist", "library"},
+			"description": "sip: trial t takes the SIP's trial t modulo its length"}
 	}
 	defs["estimate"] = js{"description": "a plain number, or a distribution {dist: NAME, parameters..., point: N}", "anyOf": plain}
 	defs["factor"] = js{"description": "one factor of a product: an estimate, optionally with a name", "anyOf": named}
