@@ -88,16 +88,6 @@ func (l *layout) add(q Quantity) int {
 	return len(*l) - 1
 }
 
-// find returns the index of the quantity with the given owner, index and measure, or -1.
-func (l layout) find(o Owner, index int, m Measure) int {
-	for i, q := range l {
-		if q.Owner == o && q.Index == index && q.Measure == m {
-			return i
-		}
-	}
-	return -1
-}
-
 // sketchMask says, per quantity, whether a sketch is kept for it.
 func (l layout) sketchMask(exactTotals bool) []bool {
 	m := make([]bool, len(l))
