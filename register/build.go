@@ -34,10 +34,7 @@ func (c *converter) build(ts map[string]*table) []byte {
 	c.findings(risks, ts[sitesSheet.Name] != nil)
 	c.safeguards(ts[controlsSheet.Name])
 	c.portfolios(ts[portfoliosSheet.Name])
-	if t := ts[correlationsSheet.Name]; t != nil && len(t.rows) > 0 {
-		r := t.rows[0]
-		c.add(t.at(r, "a"), "the scenario format has no correlations yet; clear the Correlations rows (%d) or delete the sheet", len(t.rows))
-	}
+	c.correlations(ts[correlationsSheet.Name])
 	if len(risks.rows) == 0 {
 		c.add(loc{file: risks.file, sheet: risks.sheet, order: risks.order, row: 2, col: 1}, "no risks: the sheet has a header but no rows below it")
 		return nil
@@ -383,6 +380,32 @@ func (c *converter) portfolios(t *table) {
 		for _, s := range ctl {
 			w.line(t.at(r, "controls"), "      - %s", quote(s))
 		}
+	}
+}
+
+// correlations writes the correlations section: each row a pair of uncertain inputs, by the names
+// `alesim sensitivity --list` prints (R1.afe, C1.annual_cost, ...), with its Spearman rank
+// correlation; the loader checks the names and the matrix, its problems mapped to the cells.
+func (c *converter) correlations(t *table) {
+	if t == nil || len(t.rows) == 0 {
+		return
+	}
+	w := &c.w
+	w.line(loc{file: c.display}, "correlations:")
+	for _, r := range t.rows {
+		at := t.at(r, "a")
+		w.line(loc{}, "  # %s row %d", at.sheetLabel(), r.N)
+		c.missing(t, r, "a", "name an uncertain input, e.g. R1.afe")
+		c.missing(t, r, "b", "name another uncertain input")
+		c.missing(t, r, "rho", "give the rank correlation, a number in [-1, 1]")
+		w.line(itemLoc(at), "  - inputs:")
+		w.line(at, "      - %s", quote(t.text(r, "a")))
+		w.line(t.at(r, "b"), "      - %s", quote(t.text(r, "b")))
+		rho := t.text(r, "rho")
+		if rho == "" {
+			rho = "0"
+		}
+		w.line(t.at(r, "rho"), "    rank: %s", rho)
 	}
 }
 

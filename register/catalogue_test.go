@@ -304,8 +304,9 @@ func catalogue() []badCase {
 			"bad.xlsx:Scenario!B4: value: must be a number (got \"five\")",
 			"bad.xlsx:Scenario!A5: setting: setting \"name\" is given twice (first in row 2)",
 		}},
-		{name: "correlations are not supported yet", book: b(good.with("Correlations", [][]any{{"a", "b", "rho"}, {"R1.freq", "R2.freq", 0.5}})), want: []string{
-			"bad.xlsx:Correlations!A2: a: the scenario format has no correlations yet; clear the Correlations rows (1) or delete the sheet",
+		{name: "correlations name unknown inputs", book: b(good.with("Correlations", [][]any{{"a", "b", "rho"}, {"R1.freq", "R2.freq", 0.5}})), want: []string{
+			"bad.xlsx:Correlations!A2: a: no uncertain input is named \"R1.freq\" (alesim sensitivity --list prints the names)",
+			"bad.xlsx:Correlations!B2: b: no uncertain input is named \"R2.freq\" (alesim sensitivity --list prints the names)",
 		}},
 		{name: "site not in the Sites sheet", book: b(good.with("Sites", [][]any{{"id", "name"}, {"branch", "Branch"}})), want: []string{
 			"bad.xlsx:Risks!C2: site: no site has id \"hq\"",

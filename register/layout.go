@@ -131,9 +131,9 @@ var (
 	}
 	correlationsSheet = &sheetSpec{
 		Name: "Correlations", Suffix: "correlations",
-		Help: "optional, reserved: rank correlations between estimates (the scenario format has none yet; leave it empty)",
+		Help: "optional: Spearman rank correlations between uncertain inputs, named as alesim sensitivity --list prints them",
 		Columns: []colSpec{
-			{Name: "a", Kind: textCol, Required: true, Help: "an estimate, e.g. R1.freq"},
+			{Name: "a", Kind: textCol, Required: true, Help: "an uncertain input, e.g. R1.afe"},
 			{Name: "b", Kind: textCol, Required: true, Help: "another estimate"},
 			{Name: "rho", Kind: numCol, Required: true, Help: "Spearman rank correlation in [-1, 1]"},
 		},
