@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"github.com/alesim/alesim/model/dist"
 	"math"
 	"sort"
 	"strings"
@@ -150,6 +151,8 @@ func (d *decoder) correlation(item *node, p string, known map[string]*Estimate, 
 			d.add(x, ip, "%s (alesim sensitivity --list prints the names)", msg)
 		} else if est.Certain() {
 			d.add(x, ip, "%q is a certain estimate (%s), not an uncertain input; only estimates with a spread can be correlated", name, est.Spec)
+		} else if _, sip := est.Dist.(dist.TrialIndexed); sip {
+			d.add(x, ip, "%q takes a SIP's trials in order (%s), which a copula cannot reorder; correlate the SIPs in their library instead", name, est.Spec)
 		}
 	}
 	nIn := -1 // inputs listed, when they are a list

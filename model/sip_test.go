@@ -137,6 +137,12 @@ func TestSIPEstimateErrors(t *testing.T) {
 	if _, err := Load(path); err == nil || !strings.Contains(err.Error(), "findings[0].loss.dist: a SIP gives one value per trial") {
 		t.Errorf("SIP loss: %v", err)
 	}
+	// A SIP's trials come in order: a copula cannot reorder them, so correlating one is an error.
+	src = "scenario: {name: sip, horizon_years: 5}\nsites: [{id: hq}]\nfindings:\n  - {id: F1, title: one, site: hq, loss: 1000, afe: {dist: sip, library: lib.json, name: breaches}}\n  - {id: F2, title: two, site: hq, loss: 1000, afe: {dist: uniform, min: 1, max: 2}}\ncorrelations:\n  - {inputs: [F1.afe, F2.afe], rank: 0.5}\n"
+	os.WriteFile(path, []byte(src), 0o644)
+	if _, err := Load(path); err == nil || !strings.Contains(err.Error(), `correlations[0].inputs[0]: "F1.afe" takes a SIP's trials in order`) {
+		t.Errorf("correlated SIP: %v", err)
+	}
 }
 
 // TestSIPLossParameters: a SIP may be an uncertain parameter of a loss distribution or a loss
