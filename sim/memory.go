@@ -37,7 +37,9 @@ func EstimateMemory(s *model.Scenario, cfg Config, opts Options, shard *Shard) (
 		from, to := shard.Blocks(totalBlocks)
 		trials = min(to*BlockSize, cfg.Trials) - from*BlockSize
 	}
-	var b int64 = 64 << 20 // the program, the scenario, scratch
+	// The program itself (about 30-90 MiB resident with its libraries, measured by make faults),
+	// the scenario and scratch.
+	var b int64 = 128 << 20
 	if cfg.Trials <= cfg.ExactLimit {
 		arrays := int64(2)
 		if p.rec != nil {
