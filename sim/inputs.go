@@ -27,40 +27,11 @@ func (p *plan) listInputs() []input {
 		names[in.Est.Path] = in.Name
 	}
 	var out []input
-	add := func(e *pEst) {
+	p.eachTheta(false, func(e *pEst) {
 		if !e.konst {
 			out = append(out, input{name: names[e.path], key: p.keys[e.vr], est: e})
 		}
-	}
-	for h := range p.hazards {
-		for i := range p.hazards[h].factors {
-			add(&p.hazards[h].factors[i])
-		}
-	}
-	for fi := range p.findings {
-		f := &p.findings[fi]
-		for i := range f.factors {
-			add(&f.factors[i])
-		}
-		for i := range f.lossParams {
-			add(&f.lossParams[i])
-		}
-		for i := range f.lossFactors {
-			if f.perYear[i] {
-				add(&f.lossFactors[i])
-			}
-		}
-	}
-	for k := range p.safeguards {
-		sg := &p.safeguards[k]
-		add(&sg.oneTime)
-		add(&sg.annual)
-		for j := range sg.effects {
-			if sg.effects[j].sameAs == 0 {
-				add(&sg.effects[j].val)
-			}
-		}
-	}
+	})
 	return out
 }
 
@@ -86,38 +57,13 @@ func (p *plan) hold(name string, v float64) error {
 	if key == "" {
 		return fmt.Errorf("no uncertain input named %q to hold", name)
 	}
-	set := func(e *pEst) {
+	p.eachTheta(true, func(e *pEst) {
 		if !e.konst && p.keys[e.vr] == key {
 			e.konst, e.v = true, v
 		}
-	}
-	for h := range p.hazards {
-		for i := range p.hazards[h].factors {
-			set(&p.hazards[h].factors[i])
-		}
-	}
+	})
 	for fi := range p.findings {
-		f := &p.findings[fi]
-		for i := range f.factors {
-			set(&f.factors[i])
-		}
-		for i := range f.lossParams {
-			set(&f.lossParams[i])
-		}
-		for i := range f.lossFactors {
-			if f.perYear[i] {
-				set(&f.lossFactors[i])
-			}
-		}
-		f.setConstRate()
-	}
-	for k := range p.safeguards {
-		sg := &p.safeguards[k]
-		set(&sg.oneTime)
-		set(&sg.annual)
-		for j := range sg.effects {
-			set(&sg.effects[j].val)
-		}
+		p.findings[fi].setConstRate()
 	}
 	return nil
 }
@@ -131,4 +77,39 @@ func Inputs(s *model.Scenario) ([]InputInfo, error) {
 	}
 	r := &Result{p: p}
 	return r.Inputs(), nil
+}
+
+// eachTheta visits every estimate drawn once per trial (theta), in scenario order: hazards' and
+// findings' AFE factors, loss parameters and per-year loss factors, safeguards' costs and effects.
+// With all, it also visits the effects that take another effect's value (findings: [...]).
+func (p *plan) eachTheta(all bool, visit func(e *pEst)) {
+	for h := range p.hazards {
+		for i := range p.hazards[h].factors {
+			visit(&p.hazards[h].factors[i])
+		}
+	}
+	for fi := range p.findings {
+		f := &p.findings[fi]
+		for i := range f.factors {
+			visit(&f.factors[i])
+		}
+		for i := range f.lossParams {
+			visit(&f.lossParams[i])
+		}
+		for i := range f.lossFactors {
+			if f.perYear[i] {
+				visit(&f.lossFactors[i])
+			}
+		}
+	}
+	for k := range p.safeguards {
+		sg := &p.safeguards[k]
+		visit(&sg.oneTime)
+		visit(&sg.annual)
+		for j := range sg.effects {
+			if all || sg.effects[j].sameAs == 0 {
+				visit(&sg.effects[j].val)
+			}
+		}
+	}
 }
