@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -358,11 +359,16 @@ func readFile(path string) ([]byte, error) {
 	if st.Size() > MaxFileSize {
 		return nil, fmt.Errorf("file is %d bytes, want at most %d MiB", st.Size(), MaxFileSize>>20)
 	}
-	b := make([]byte, st.Size())
-	if _, err := f.ReadAt(b, 0); err != nil && st.Size() > 0 {
+	// Read to the end rather than by the size Stat gives, as model.Load does: a pipe, a FIFO or
+	// /dev/stdin has none.
+	buf, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
 		return nil, err
 	}
-	return b, nil
+	if len(buf) > MaxFileSize {
+		return nil, fmt.Errorf("file is more than %d bytes, want at most %d MiB", MaxFileSize, MaxFileSize>>20)
+	}
+	return buf, nil
 }
 
 func (c *converter) digestOf(b []byte) string {
