@@ -10,6 +10,7 @@
 # Leaves screenshots (report-screenshot.png; page-N.png of the printed PDF) under OUT_DIR/<name>/.
 # Usage: scripts/e2e-report.sh [OUT_DIR]   (run by `make e2e` and .ci/run)
 set -euo pipefail
+trap 'echo "e2e: failed at line $LINENO: $BASH_COMMAND (exit $?)" >&2' ERR
 cd "$(dirname "$0")/.."
 out=${1:-/tmp/alesim-e2e}
 browser=$(command -v chromium || command -v chromium-browser || true)
@@ -30,7 +31,12 @@ check() { # name scenario hash run-flags...
   shift 3
   local dir="$out/$name"
   mkdir -p "$dir"
-  bin/alesim run --quiet --force --out "$dir/run" "$@" "$scenario" >/dev/null 2>"$dir/run.stderr"
+  # check.html is this script's own file in the results directory; --force rightly refuses a
+  # directory holding files alesim did not write, so a second run removes it first.
+  rm -f "$dir/run/check.html"
+  if ! bin/alesim run --quiet --force --out "$dir/run" "$@" "$scenario" >/dev/null 2>"$dir/run.stderr"; then
+    echo "e2e: $name: alesim run failed:"; cat "$dir/run.stderr"; fail=1; return
+  fi
   # A copy of the report with the checker injected; the report itself stays script-free.
   local page="$dir/run/check.html"
   python3 -c 'import sys; r = open(sys.argv[1], encoding="utf-8").read(); js = open(sys.argv[2], encoding="utf-8").read(); sys.stdout.write(r.replace("</body>", "<script>\n" + js + "</script>\n</body>"))' "$dir/run/report.html" scripts/e2e-check.js > "$page"
