@@ -67,8 +67,18 @@ fuzz:
 faults:
 	scripts/faults.sh
 
+# The engine against the bare sampling kernel (BenchmarkBareLoop: bench-30's Poisson counts and
+# lognormal losses, nothing else), one and two workers, on bench-30 and soes-1983: BENCHCOUNT
+# interleaved-by-count runs, summarised by benchstat, then the ratios of the medians. Timings, so
+# run it on an idle machine; instruction counts (callgrind) are in docs/performance.md.
+BENCHCOUNT ?= 6
+BENCHSTAT  := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./sim/...
+	@mkdir -p $(OUT)
+	$(GO) test -run '^$$' -bench '^Benchmark(BareLoop|Bench30_1Worker|EngineBench30Workers2|SOES1Worker|SOES2Workers)$$' \
+	  -count $(BENCHCOUNT) ./sim/ | tee $(OUT)/bench.txt
+	$(GO) run $(BENCHSTAT) $(OUT)/bench.txt
+	scripts/bench-ratio.sh $(OUT)/bench.txt
 
 clean:
 	rm -rf bin $(OUT)

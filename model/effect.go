@@ -44,8 +44,10 @@ type effectKind struct {
 	appliesTo bool
 	// ownFrequency says the effect needs the finding's own AFE, not a shared hazard's.
 	ownFrequency bool
-	// add folds a value of the effect into an Adjust (onLoss from applies_to).
-	add func(a *Adjust, onLoss bool, v float64)
+	// add folds a value of the effect into an Adjust (onLoss from applies_to). It takes and
+	// returns the Adjust by value: a pointer passed to a function value escapes, and the trial
+	// loop would then allocate an Adjust on every evaluation.
+	add func(a Adjust, onLoss bool, v float64) Adjust
 	// raise folds the effect's highest plausible value v into the reach of a finding's AFE and
 	// loss per event, and says which of the two it can raise; nil when it can raise neither.
 	raise func(r *reach, v float64) (afe, loss bool)
@@ -70,12 +72,13 @@ var effectKinds = [...]effectKind{
 			d.within(v, n, path, 0, 1, "a reduction fraction")
 		},
 		appliesTo: true,
-		add: func(a *Adjust, onLoss bool, v float64) {
+		add: func(a Adjust, onLoss bool, v float64) Adjust {
 			if onLoss {
 				a.lossFactor *= 1 - v
 			} else {
 				a.freqFactor *= 1 - v
 			}
+			return a
 		},
 		neutral: 0,
 		warn:    noWarning,
@@ -83,7 +86,7 @@ var effectKinds = [...]effectKind{
 	FrequencyFactor: {
 		key:      "frequency_factor",
 		validate: nonNegativeValue,
-		add:      func(a *Adjust, _ bool, v float64) { a.freqFactor *= v },
+		add:      func(a Adjust, _ bool, v float64) Adjust { a.freqFactor *= v; return a },
 		raise:    func(r *reach, v float64) (bool, bool) { r.fac *= max(v, 1); return true, false },
 		neutral:  1,
 		// A factor above 1 adds events wherever events are re-simulated (sim/events.go), so it
@@ -93,7 +96,7 @@ var effectKinds = [...]effectKind{
 	LossFactor: {
 		key:      "loss_factor",
 		validate: nonNegativeValue,
-		add:      func(a *Adjust, _ bool, v float64) { a.lossFactor *= v },
+		add:      func(a Adjust, _ bool, v float64) Adjust { a.lossFactor *= v; return a },
 		raise:    func(r *reach, v float64) (bool, bool) { r.lfac *= max(v, 1); return false, true },
 		neutral:  1,
 		warn:     noWarning,
@@ -102,10 +105,11 @@ var effectKinds = [...]effectKind{
 		key:          "new_afe",
 		validate:     nonNegativeValue,
 		ownFrequency: true,
-		add: func(a *Adjust, _ bool, v float64) {
+		add: func(a Adjust, _ bool, v float64) Adjust {
 			if math.IsNaN(a.newAFE) || v < a.newAFE {
 				a.newAFE = v
 			}
+			return a
 		},
 		raise:   func(r *reach, v float64) (bool, bool) { r.afe = max(r.afe, v); return true, false },
 		neutral: math.NaN(),
@@ -114,10 +118,11 @@ var effectKinds = [...]effectKind{
 	NewLoss: {
 		key:      "new_loss",
 		validate: nonNegativeValue,
-		add: func(a *Adjust, _ bool, v float64) {
+		add: func(a Adjust, _ bool, v float64) Adjust {
 			if math.IsNaN(a.newLoss) || v < a.newLoss {
 				a.newLoss = v
 			}
+			return a
 		},
 		raise:   func(r *reach, v float64) (bool, bool) { r.loss = max(r.loss, v); return false, true },
 		neutral: math.NaN(),
@@ -150,7 +155,7 @@ func NoAdjust() Adjust {
 // Add folds in one effect with value v (an ALE reduction fraction, a factor, or a new value), as
 // its kind in the effect-kind table says.
 func (a *Adjust) Add(kind EffectKind, onLoss bool, v float64) {
-	effectKinds[kind].add(a, onLoss, v)
+	*a = effectKinds[kind].add(*a, onLoss, v)
 }
 
 // AFE returns the adjusted frequency given the base frequency.

@@ -25,5 +25,6 @@ func benchRun(b *testing.B, path string, workers int) {
 
 func BenchmarkSOES1Worker(b *testing.B)     { benchRun(b, "../scenarios/soes-1983.yaml", 1) }
 func BenchmarkSOESAllWorkers(b *testing.B)  { benchRun(b, "../scenarios/soes-1983.yaml", 0) }
+func BenchmarkSOES2Workers(b *testing.B)    { benchRun(b, "../scenarios/soes-1983.yaml", 2) }
 func BenchmarkBench30_1Worker(b *testing.B) { benchRun(b, "../scenarios/bench-30.yaml", 1) }
 func BenchmarkBench30All(b *testing.B)      { benchRun(b, "../scenarios/bench-30.yaml", 0) }

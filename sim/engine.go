@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"runtime"
 	"runtime/debug"
 	"sync"
@@ -301,6 +302,9 @@ type worker struct {
 	clamped  int64     // AFE draws clamped at model.MaxAFE
 	drawn    []float64 // recorded input draws (sensitivity)
 	cv, cz   []float64 // correlated inputs' values this trial, and normals scratch (copula.go)
+	sav      []float64 // scratch: a pair group's savings (pairDiffs)
+	fastR    []fastStreams
+	warm     bool // a trial has run: the certain findings' ALE(theta) and sums are in place
 	sink     TrialSink
 	cols     []int // quantity index of each sink column after the trial index
 }
@@ -341,9 +345,17 @@ func newWorker(p *plan, seed uint64, exactTotals bool) *worker {
 		drawn:       make([]float64, len(p.inputs)),
 		cv:          make([]float64, p.nCorr),
 		cz:          make([]float64, p.nCorr),
+		sav:         make([]float64, len(p.variants)),
 	}
 	for k, sg := range p.safeguards {
 		w.effVal[k] = make([]float64, len(sg.effects))
+	}
+	w.fastR = make([]fastStreams, len(p.fastF))
+	for k, ff := range p.fastF {
+		w.fastR[k].count = w.st[ff.vCount].r
+		if ff.vLoss >= 0 {
+			w.fastR[k].loss = w.st[ff.vLoss].r
+		}
 	}
 	for i := range p.findings {
 		w.lossMean[i] = p.findings[i].lossMean
@@ -372,7 +384,7 @@ func (w *worker) runBlock(ctx context.Context, b uint64, lo, hi int64, res *resu
 			return m, ctx.Err()
 		}
 		w.trial(t)
-		m.add(w.q)
+		m.add(w.q, w.p.vary)
 		w.sk.add(w.q)
 		w.addRatios()
 		res.record(t, w.q)
@@ -442,92 +454,18 @@ func (w *worker) trial(t int64) {
 		w.hazAFE[h] = w.drawFrequency(hz.factors)
 		w.hazN[h] = count(&st[hz.vCount], w.hazAFE[h], hz.bernoulli, p.collapse)
 	}
-	for i := range p.findings {
-		f := &p.findings[i]
-		var lambda, n float64
-		if f.hazard >= 0 {
-			lambda, n = w.hazAFE[f.hazard], w.hazN[f.hazard]
-		} else if f.constRate && !p.collapse && f.rate < dist.InversionLimit {
-			lambda = f.rate
-			n = dist.PoissonInversion(st[f.vCount].r, lambda, f.expNeg)
-		} else {
-			lambda = w.drawFrequency(f.factors)
-			n = count(&st[f.vCount], lambda, f.bernoulli, p.collapse)
-		}
-		if lambda > model.MaxAFE {
-			// A draw from the far tail of an unbounded AFE distribution: clamped, and counted.
-			lambda = model.MaxAFE
-			w.clamped++
-		}
-		w.afe[i] = lambda
-		var l, mx float64 // the year's loss and its largest event
-		// Events are kept for re-simulating the year (thin) and, for a shared hazard's findings,
-		// for the occurrence loss (occurrence.go).
-		keep := f.thin || f.hazard >= 0
-		if keep {
-			w.ev[i] = w.ev[i][:0]
-		}
-		if f.lossModel != nil {
-			w.drawLossModel(i)
-		}
-		switch {
-		case f.lossModel != nil:
-			r := &st[f.loss.vr]
-			for k := 0.0; k < n; k++ {
-				x := w.modelLoss(i, r, false)
-				l += x
-				if x > mx {
-					mx = x
-				}
-				if keep {
-					w.ev[i] = append(w.ev[i], x)
-				}
-			}
-		case f.loss.konst || p.collapse:
-			l = n * f.loss.v
-			if n > 0 {
-				mx = f.loss.v
-			}
-			if keep {
-				for k := 0.0; k < n; k++ {
-					w.ev[i] = append(w.ev[i], f.loss.v)
-				}
-			}
-		case f.lognormal:
-			// The common case, without the interface call: exp(mu + sigma Z), as LogNormal.Rand.
-			r := st[f.loss.vr].r
-			for k := 0.0; k < n; k++ {
-				x := math.Exp(f.lnMu + f.lnSigma*r.NormFloat64())
-				l += x
-				if x > mx {
-					mx = x
-				}
-				if keep {
-					w.ev[i] = append(w.ev[i], x)
-				}
-			}
-		default:
-			r := st[f.loss.vr].r
-			for k := 0.0; k < n; k++ {
-				x := f.loss.d.Rand(r)
-				l += x
-				if x > mx {
-					mx = x
-				}
-				if keep {
-					w.ev[i] = append(w.ev[i], x)
-				}
-			}
-		}
-		w.evMax[i] = mx
-		if f.thin {
-			w.drawThinning(i)
-		}
-		if f.extra {
-			w.startExtra(i, t)
-		}
-		w.loss[i] = l
-		w.raw[i] = l
+	if p.allFast {
+		w.fastYear()
+		w.tail()
+		return
+	}
+	// Every finding draws from its own streams, so the common shapes (fast) go first, through a
+	// short loop, and the others after them; the draws are the same as in one loop in file order.
+	for _, i := range p.fast {
+		w.fastFinding(i)
+	}
+	for _, i := range p.general {
+		w.finding(i, t)
 	}
 	// Asset caps: the losses charged to an asset within the year are capped at its value, and
 	// shared pro rata among the findings charged to it.
@@ -545,44 +483,52 @@ func (w *worker) trial(t int64) {
 		w.excess[a] = math.Max(tot-as.value, 0)
 	}
 	q := w.q
-	clear(q)
+	// Every quantity is written in every trial but the sums, which are reset; the sums of ALE(theta)
+	// that are the same in every trial (certain findings' only) are kept from the worker's first
+	// trial, as are the certain findings' ALE(theta).
+	for _, k := range p.sums {
+		q[k] = 0
+	}
 	q[p.qOcc] = w.occurrence()
+	warm := w.warm
 	for i := range p.findings {
 		f := &p.findings[i]
-		var ale float64
-		switch f.aleMethod {
-		case aleClosed:
-			ale = w.afe[i] * w.lossMean[i]
-			w.cf[i] = ale
-		case aleClosedCap:
-			ale = cappedMean(w.afe[i], f.loss.v, p.assets[f.asset].value, f.bernoulli || (f.hazard >= 0 && p.hazards[f.hazard].bernoulli))
-			w.cf[i] = ale
-		default:
-			// Control variate (DESIGN section 7): the closed form E[S | theta] less the year's
-			// excess over the cap, E[S - min(S, V) | theta] estimated by S - min(S, V), shared
-			// among the asset's findings as the capped loss is; exactly the closed form in a year
-			// the cap does not bind.
-			w.cf[i] = w.afe[i] * w.lossMean[i]
-			ale = w.cf[i]
-			if ex := w.excess[f.asset]; ex > 0 {
-				ale -= ex * (w.raw[i] / w.assetRaw[f.asset])
-			}
-		}
-		w.ale[i] = ale
 		l := w.loss[i]
 		q[p.qLoss] += l
-		q[p.qALE] += ale
 		q[f.qLoss] = l
-		q[f.qALE] = ale
 		site := &p.sites[f.site]
 		q[site.qLoss] += l
-		q[site.qALE] += ale
+		var class *group
 		if f.class >= 0 {
-			class := &p.classes[f.class]
+			class = &p.classes[f.class]
 			q[class.qLoss] += l
+		}
+		var ale float64
+		if f.certain && warm {
+			ale = w.ale[i]
+		} else {
+			ale = w.findingALE(i)
+			w.ale[i] = ale
+			q[f.qALE] = ale
+		}
+		if !p.aleConst || !warm {
+			q[p.qALE] += ale
+		}
+		if !site.aleConst || !warm {
+			q[site.qALE] += ale
+		}
+		if class != nil && (!class.aleConst || !warm) {
 			q[class.qALE] += ale
 		}
 	}
+	w.warm = true
+	w.tail()
+}
+
+// tail fills what follows the year's losses and ALE(theta): the safeguards' variants, the
+// recommended set's loss, the recorded inputs.
+func (w *worker) tail() {
+	p, q := w.p, w.q
 	if len(p.variants) > 0 {
 		w.drawSafeguards()
 	}
@@ -591,11 +537,292 @@ func (w *worker) trial(t int64) {
 	}
 	if len(p.variants) > 0 {
 		w.variants(q[p.qALE])
-		for _, pr := range p.pairs {
-			q[pr.q] = q[p.variants[pr.a].qSavings] - q[p.variants[pr.b].qSavings]
-		}
+		w.pairDiffs()
 	}
 	for k := range p.inputs {
 		q[p.inputs[k].q] = w.drawn[k]
 	}
+}
+
+// pairDiffs fills the paired savings differences of every pair group: one contiguous row of the
+// result vector per first variant.
+func (w *worker) pairDiffs() {
+	p, q := w.p, w.q
+	for _, g := range p.pairGroups {
+		sav := w.sav[:g.hi-g.lo]
+		for j := range sav {
+			sav[j] = q[p.variants[g.lo+j].qSavings]
+		}
+		k := g.q0
+		for a := range sav {
+			rest := sav[a+1:]
+			row := q[k : k+len(rest)]
+			sa := sav[a]
+			for j, sb := range rest {
+				row[j] = sa - sb
+			}
+			k += len(rest)
+		}
+	}
+}
+
+// fastStreams are a fastF finding's count and loss generators in this worker.
+type fastStreams struct{ count, loss *rand.Rand }
+
+// fastYear is the whole year of a scenario whose findings all have a common shape and no asset
+// (plan.allFast): one pass draws each finding's year and adds it to the sums, in file order, as the
+// general path does in two.
+func (w *worker) fastYear() {
+	p, q := w.p, w.q
+	warm := w.warm
+	for _, k := range p.sums {
+		q[k] = 0
+	}
+	occ := 0.0
+	// the totals in locals, in file order from zero as the sums they are; the groups' in q
+	totLoss, totALE := 0.0, q[p.qALE]
+	if !p.aleConst || !warm {
+		totALE = 0
+	}
+	for k := range p.fastF {
+		ff := &p.fastF[k]
+		rs := &w.fastR[k]
+		i := ff.i
+		var lambda, n float64
+		if ff.inversion {
+			lambda = ff.rate
+			n = dist.PoissonInversion(rs.count, lambda, ff.expNeg)
+			if !warm {
+				w.afe[i] = lambda // the same in every trial
+			}
+		} else {
+			lambda = w.drawFrequency(p.findings[i].factors)
+			n = count(&w.st[ff.vCount], lambda, ff.bernoulli, false)
+			if lambda > model.MaxAFE {
+				lambda = model.MaxAFE
+				w.clamped++
+			}
+			w.afe[i] = lambda
+		}
+		var l, mx float64
+		if n > 0 {
+			switch {
+			case ff.konst:
+				l, mx = n*ff.v, ff.v
+			case ff.lognormal:
+				r := rs.loss
+				for e := 0.0; e < n; e++ {
+					x := math.Exp(ff.mu + ff.sigma*r.NormFloat64())
+					l += x
+					if x > mx {
+						mx = x
+					}
+				}
+			default:
+				r, d := rs.loss, p.findings[i].loss.d
+				for e := 0.0; e < n; e++ {
+					x := d.Rand(r)
+					l += x
+					if x > mx {
+						mx = x
+					}
+				}
+			}
+		}
+		if mx > occ {
+			occ = mx // no asset caps an event: the occurrence is the largest event
+		}
+		w.raw[i] = l // no asset caps it (w.loss is only read for caps)
+		totLoss += l
+		q[ff.qLoss] = l
+		q[ff.qSiteLoss] += l
+		if ff.qClassLoss >= 0 {
+			q[ff.qClassLoss] += l
+		}
+		var ale float64
+		if ff.certain && warm {
+			ale = w.ale[i]
+		} else {
+			ale = lambda * w.lossMean[i]
+			w.cf[i], w.ale[i] = ale, ale
+			q[ff.qALE] = ale
+		}
+		if !p.aleConst || !warm {
+			totALE += ale
+		}
+		if !ff.siteConst || !warm {
+			q[ff.qSiteALE] += ale
+		}
+		if ff.qClassALE >= 0 && (!ff.classConst || !warm) {
+			q[ff.qClassALE] += ale
+		}
+	}
+	q[p.qLoss], q[p.qALE] = totLoss, totALE
+	q[p.qOcc] = occ
+	w.warm = true
+}
+
+// fastFinding draws the year of a finding of a common shape (plan.fast): its own frequency and
+// Poisson or Bernoulli counts, a loss with no model, events not kept.
+func (w *worker) fastFinding(i int) {
+	f := &w.p.findings[i]
+	st := w.st
+	var lambda, n float64
+	if f.inversion {
+		lambda = f.rate
+		n = dist.PoissonInversion(st[f.vCount].r, lambda, f.expNeg)
+	} else {
+		lambda = w.drawFrequency(f.factors)
+		n = count(&st[f.vCount], lambda, f.bernoulli, false)
+	}
+	if lambda > model.MaxAFE {
+		lambda = model.MaxAFE
+		w.clamped++
+	}
+	w.afe[i] = lambda
+	var l, mx float64
+	if n > 0 {
+		switch {
+		case f.loss.konst:
+			l, mx = n*f.loss.v, f.loss.v
+		case f.lognormal:
+			r := st[f.loss.vr].r
+			mu, sigma := f.lnMu, f.lnSigma
+			for k := 0.0; k < n; k++ {
+				x := math.Exp(mu + sigma*r.NormFloat64())
+				l += x
+				if x > mx {
+					mx = x
+				}
+			}
+		default:
+			r := st[f.loss.vr].r
+			d := f.loss.d
+			for k := 0.0; k < n; k++ {
+				x := d.Rand(r)
+				l += x
+				if x > mx {
+					mx = x
+				}
+			}
+		}
+	}
+	w.evMax[i] = mx
+	w.loss[i] = l
+	w.raw[i] = l
+}
+
+// finding draws the year of any finding: frequency (its own or its hazard's), counts, losses
+// (with a loss model, kept for thinning, extra events).
+func (w *worker) finding(i int, t int64) {
+	p := w.p
+	st := w.st
+	f := &p.findings[i]
+	var lambda, n float64
+	if f.hazard >= 0 {
+		lambda, n = w.hazAFE[f.hazard], w.hazN[f.hazard]
+	} else if f.inversion && !p.collapse {
+		lambda = f.rate
+		n = dist.PoissonInversion(st[f.vCount].r, lambda, f.expNeg)
+	} else {
+		lambda = w.drawFrequency(f.factors)
+		n = count(&st[f.vCount], lambda, f.bernoulli, p.collapse)
+	}
+	if lambda > model.MaxAFE {
+		// A draw from the far tail of an unbounded AFE distribution: clamped, and counted.
+		lambda = model.MaxAFE
+		w.clamped++
+	}
+	w.afe[i] = lambda
+	var l, mx float64 // the year's loss and its largest event
+	// Events are kept for re-simulating the year (thin) and, for a shared hazard's findings,
+	// for the occurrence loss (occurrence.go).
+	keep := f.thin || f.hazard >= 0
+	if keep {
+		w.ev[i] = w.ev[i][:0]
+	}
+	if f.lossModel != nil {
+		w.drawLossModel(i)
+	}
+	switch {
+	case f.lossModel != nil:
+		r := &st[f.loss.vr]
+		for k := 0.0; k < n; k++ {
+			x := w.modelLoss(i, r, false)
+			l += x
+			if x > mx {
+				mx = x
+			}
+			if keep {
+				w.ev[i] = append(w.ev[i], x)
+			}
+		}
+	case f.loss.konst || p.collapse:
+		l = n * f.loss.v
+		if n > 0 {
+			mx = f.loss.v
+		}
+		if keep {
+			for k := 0.0; k < n; k++ {
+				w.ev[i] = append(w.ev[i], f.loss.v)
+			}
+		}
+	case f.lognormal:
+		// The common case, without the interface call: exp(mu + sigma Z), as LogNormal.Rand.
+		r := st[f.loss.vr].r
+		for k := 0.0; k < n; k++ {
+			x := math.Exp(f.lnMu + f.lnSigma*r.NormFloat64())
+			l += x
+			if x > mx {
+				mx = x
+			}
+			if keep {
+				w.ev[i] = append(w.ev[i], x)
+			}
+		}
+	default:
+		r := st[f.loss.vr].r
+		for k := 0.0; k < n; k++ {
+			x := f.loss.d.Rand(r)
+			l += x
+			if x > mx {
+				mx = x
+			}
+			if keep {
+				w.ev[i] = append(w.ev[i], x)
+			}
+		}
+	}
+	w.evMax[i] = mx
+	if f.thin {
+		w.drawThinning(i)
+	}
+	if f.extra {
+		w.startExtra(i, t)
+	}
+	w.loss[i] = l
+	w.raw[i] = l
+}
+
+// findingALE is finding i's ALE(theta) this year, setting its closed-form part w.cf[i].
+func (w *worker) findingALE(i int) float64 {
+	p := w.p
+	f := &p.findings[i]
+	switch f.aleMethod {
+	case aleClosed:
+		w.cf[i] = w.afe[i] * w.lossMean[i]
+		return w.cf[i]
+	case aleClosedCap:
+		w.cf[i] = cappedMean(w.afe[i], f.loss.v, p.assets[f.asset].value, f.bernoulli || (f.hazard >= 0 && p.hazards[f.hazard].bernoulli))
+		return w.cf[i]
+	}
+	// Control variate (DESIGN section 7): the closed form E[S | theta] less the year's excess over
+	// the cap, E[S - min(S, V) | theta] estimated by S - min(S, V), shared among the asset's
+	// findings as the capped loss is; exactly the closed form in a year the cap does not bind.
+	w.cf[i] = w.afe[i] * w.lossMean[i]
+	ale := w.cf[i]
+	if ex := w.excess[f.asset]; ex > 0 {
+		ale -= ex * (w.raw[i] / w.assetRaw[f.asset])
+	}
+	return ale
 }

@@ -97,6 +97,18 @@ func (l layout) sketchMask(exactTotals bool) []bool {
 	return m
 }
 
+// varying lists the quantities that are not the same in every trial (all but QuantilesConstant),
+// in layout order: the ones whose moments the trial loop sums.
+func (l layout) varying() []int {
+	var out []int
+	for i, q := range l {
+		if q.Quantiles != QuantilesConstant {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
 // exactTotalQs lists the quantities whose every trial is kept when the totals are exact, in
 // layout order: the total loss, the total ALE, and the recommended set's loss when simulated.
 func (l layout) exactTotalQs() []int {

@@ -26,8 +26,18 @@ type occGroup struct {
 	members []int
 }
 
-// compileOccurrence groups each hazard's findings by asset.
+// compileOccurrence lists the findings with events of their own, with their asset's value (the cap
+// of one event's loss; +Inf for none), and groups each hazard's findings by asset.
 func (p *plan) compileOccurrence() {
+	for i := range p.findings {
+		if f := &p.findings[i]; f.hazard < 0 {
+			c := math.Inf(1)
+			if f.asset >= 0 {
+				c = p.assets[f.asset].value
+			}
+			p.occOwn, p.occCap = append(p.occOwn, i), append(p.occCap, c)
+		}
+	}
 	p.occ = make([]occHazard, len(p.hazards))
 	for i := range p.findings {
 		f := &p.findings[i]
@@ -54,16 +64,15 @@ func (p *plan) compileOccurrence() {
 func (w *worker) occurrence() float64 {
 	p := w.p
 	occ := 0.0
-	for i := range p.findings {
-		f := &p.findings[i]
-		if f.hazard >= 0 {
-			continue
-		}
+	for k, i := range p.occOwn {
+		// As math.Min and math.Max here: evMax is never NaN (events enter it by x > max).
 		m := w.evMax[i]
-		if f.asset >= 0 {
-			m = math.Min(m, p.assets[f.asset].value)
+		if c := p.occCap[k]; m > c {
+			m = c
 		}
-		occ = math.Max(occ, m)
+		if m > occ {
+			occ = m
+		}
 	}
 	for h := range p.occ {
 		groups := p.occ[h].groups

@@ -35,6 +35,7 @@ type plan struct {
 	// portfolios and extra sets), in a fixed order for the trial loop; pairsSkipped says a group
 	// had more than MaxPairVariants variants and is not tracked.
 	pairs        []pairRef
+	pairGroups   []pairGroup
 	pairsSkipped bool
 	unitTables   bool    // the units' ALE tables are laid out (Options.UnitTables)
 	inputs       []input // the recorded inputs (Options.RecordInputs), in scenario order
@@ -43,12 +44,25 @@ type plan struct {
 	nCorr        int     // correlated inputs in all groups
 
 	// q is the quantity layout of a trial's result vector (see layout.go).
-	q     layout
-	qLoss int // total annual loss
-	qALE  int // total ALE(theta)
-	qRec  int // annual loss with the recommended set, when simulated
-	qOcc  int // the year's largest single event loss (occurrence.go)
-	occ   []occHazard
+	q    layout
+	vary []int // the quantities that are not the same in every trial (layout.varying)
+	sums []int // the quantities a trial sums into, reset at its start
+	// fast are the findings the trial draws through its short path (worker.fastFinding), general
+	// the others, each in file order.
+	fast, general []int
+	aleConst      bool // every finding's ALE(theta) is certain: the total's is the same in every trial
+	// allFast: every finding is fast and charged to no asset; the trial then runs fastYear over
+	// fastF, the fast findings compiled for it.
+	allFast bool
+	fastF   []fastF
+	qLoss   int // total annual loss
+	qALE    int // total ALE(theta)
+	qRec    int // annual loss with the recommended set, when simulated
+	qOcc    int // the year's largest single event loss (occurrence.go)
+	occ     []occHazard
+	// occOwn are the findings with events of their own (no hazard), occCap their assets' values
+	occOwn []int
+	occCap []float64
 }
 
 // Options says what a simulation evaluates beside the baseline, each safeguard alone and each named
@@ -87,6 +101,7 @@ type group struct {
 	id, name    string
 	members     []int // plan finding indices
 	qLoss, qALE int
+	aleConst    bool // every member's ALE(theta) is certain: the group's is the same in every trial
 }
 
 // pEst is an estimate compiled for drawing: a constant needs no stream.
@@ -152,6 +167,7 @@ type pFinding struct {
 	// uses expNeg = exp(-rate), computed once.
 	constRate    bool
 	rate, expNeg float64
+	inversion    bool // constRate below dist.InversionLimit: counts by inversion from expNeg
 	thin         bool // events are kept for re-simulating the year under safeguards (events.go)
 	vThin        int
 	extra        bool // a variant may raise its frequency: extra events are drawn (events.go)
@@ -328,7 +344,55 @@ func compile(s *model.Scenario, collapse bool, opts Options) (*plan, error) {
 			return nil, err
 		}
 	}
+	p.compileTrial()
 	return p, nil
+}
+
+// compileTrial lists what the trial loop visits: the findings of the short path, the sums it
+// resets, the quantities whose moments it sums.
+func (p *plan) compileTrial() {
+	p.aleConst = true
+	for i := range p.findings {
+		f := &p.findings[i]
+		p.aleConst = p.aleConst && f.certain
+		if f.hazard < 0 && !p.collapse && f.lossModel == nil && !f.thin && !f.extra {
+			p.fast = append(p.fast, i)
+		} else {
+			p.general = append(p.general, i)
+		}
+	}
+	p.allFast = len(p.general) == 0 && len(p.assets) == 0 && len(p.hazards) == 0
+	if p.allFast {
+		for _, i := range p.fast {
+			f := &p.findings[i]
+			ff := fastF{i: i, vCount: f.vCount, vLoss: -1, inversion: f.inversion, bernoulli: f.bernoulli,
+				konst: f.loss.konst, lognormal: f.lognormal, rate: f.rate, expNeg: f.expNeg, mu: f.lnMu,
+				sigma: f.lnSigma, v: f.loss.v, certain: f.certain, qLoss: f.qLoss, qALE: f.qALE,
+				qSiteLoss: p.sites[f.site].qLoss, qSiteALE: p.sites[f.site].qALE, siteConst: p.sites[f.site].aleConst,
+				qClassLoss: -1, qClassALE: -1}
+			if !f.loss.konst {
+				ff.vLoss = f.loss.vr
+			}
+			if f.class >= 0 {
+				c := &p.classes[f.class]
+				ff.qClassLoss, ff.qClassALE, ff.classConst = c.qLoss, c.qALE, c.aleConst
+			}
+			p.fastF = append(p.fastF, ff)
+		}
+	}
+	p.sums = []int{p.qLoss}
+	if !p.aleConst {
+		p.sums = append(p.sums, p.qALE)
+	}
+	for _, gs := range [][]group{p.sites, p.classes} {
+		for k := range gs {
+			p.sums = append(p.sums, gs[k].qLoss)
+			if !gs[k].aleConst {
+				p.sums = append(p.sums, gs[k].qALE)
+			}
+		}
+	}
+	p.vary = p.q.varying()
 }
 
 // layoutGroups lays out each finding's, site's and class's loss and ALE(theta). A finding's ALE is
@@ -356,6 +420,7 @@ func (p *plan) layoutGroups() {
 			for _, i := range grp.members {
 				certain = certain && p.findings[i].certain
 			}
+			grp.aleConst = certain
 			grp.qLoss = p.q.add(Quantity{Owner: g.owner, Index: k, Measure: MeasureLoss, Quantiles: QuantilesSketch})
 			grp.qALE = p.q.add(Quantity{Owner: g.owner, Index: k, Measure: MeasureALE, Quantiles: aleQuantiles(certain)})
 		}
@@ -367,29 +432,43 @@ func (p *plan) layoutGroups() {
 // read off their confidence intervals.
 func (p *plan) layoutPairs() {
 	groups := [][2]int{{0, p.nSafeguardVariants}, {p.nSafeguardVariants, len(p.variants)}}
-	type ab struct{ a, b int }
-	at := map[ab]int{}
+	p.pairs = p.pairs[:0]
+	p.pairGroups = p.pairGroups[:0]
 	for _, g := range groups {
 		if g[1]-g[0] > MaxPairVariants {
 			p.pairsSkipped = true
 			continue
 		}
+		if g[1]-g[0] < 2 {
+			continue
+		}
+		pg := pairGroup{lo: g[0], hi: g[1], q0: len(p.q)}
 		for a := g[0]; a < g[1]; a++ {
 			for b := a + 1; b < g[1]; b++ {
-				at[ab{a, b}] = p.q.add(Quantity{Owner: OwnerPair, Index: a, Other: b, Measure: MeasureDiff})
-			}
-		}
-	}
-	// The trial loop visits them by first variant, then second.
-	p.pairs = p.pairs[:0]
-	for a := range p.variants {
-		for b := a + 1; b < len(p.variants); b++ {
-			if q, ok := at[ab{a, b}]; ok {
+				q := p.q.add(Quantity{Owner: OwnerPair, Index: a, Other: b, Measure: MeasureDiff})
 				p.pairs = append(p.pairs, pairRef{a, b, q})
 			}
 		}
+		p.pairGroups = append(p.pairGroups, pg)
 	}
 }
+
+// fastF is a finding of an allFast plan as fastYear draws it.
+type fastF struct {
+	i                              int // plan finding index
+	vCount, vLoss                  int // stream numbers (vLoss -1 for a constant loss)
+	inversion, bernoulli           bool
+	konst, lognormal               bool
+	rate, expNeg, mu, sigma, v     float64
+	certain, siteConst, classConst bool
+	qLoss, qALE                    int
+	qSiteLoss, qSiteALE            int
+	qClassLoss, qClassALE          int // -1 without a class
+}
+
+// pairGroup is a group of variants [lo, hi) whose paired differences are laid out from quantity
+// q0 on, by first variant, then second.
+type pairGroup struct{ lo, hi, q0 int }
 
 type pairRef struct{ a, b, q int }
 
@@ -462,7 +541,7 @@ func cappedMean(lambda, L, V float64, bernoulli bool) float64 {
 // setConstRate marks a finding whose own AFE is certain (no hazard, Poisson events), so that its
 // counts use exp(-rate) computed once.
 func (f *pFinding) setConstRate() {
-	f.constRate = false
+	f.constRate, f.inversion = false, false
 	if f.hazard >= 0 || f.bernoulli {
 		return
 	}
@@ -472,4 +551,5 @@ func (f *pFinding) setConstRate() {
 		f.rate *= x.v
 	}
 	f.expNeg = math.Exp(-f.rate)
+	f.inversion = f.constRate && f.rate < dist.InversionLimit
 }

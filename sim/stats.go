@@ -24,14 +24,17 @@ func newMoments(nq int) moments {
 	return moments{shift: make([]float64, nq), s1: make([]float64, nq), s2: make([]float64, nq)}
 }
 
-func (m *moments) add(q []float64) {
+// add adds a trial's quantities. Only the quantities in vary are summed: the others are the same
+// in every trial (layout: QuantilesConstant), so their deviations from the block's first value
+// are exact zeros and their sums stay zero, as summing them would leave them.
+func (m *moments) add(q []float64, vary []int) {
 	if m.n == 0 {
 		copy(m.shift, q)
 	}
 	m.n++
 	s1, s2, sh := m.s1[:len(q)], m.s2[:len(q)], m.shift[:len(q)]
-	for i, x := range q {
-		d := x - sh[i]
+	for _, i := range vary {
+		d := q[i] - sh[i]
 		s1[i] += d
 		s2[i] += d * d
 	}
@@ -95,27 +98,42 @@ func (r *running) ci95(i int) [2]float64 {
 }
 
 // sketches holds one DDSketch per quantity that needs quantiles; zeros are counted apart and added
-// once per block, since most finding-years cost nothing.
+// once per block, since most finding-years cost nothing. The trial loop visits only the sketched
+// quantities (idx) and adds to each sketch's own stores through the concrete mapping and dense
+// stores, which is what DDSketch.Add does through its interfaces: the same bins, so the same output.
 type sketches struct {
 	sk       []*ddsketch.DDSketch
 	zeros    []float64
 	min, max []float64 // exact extremes, to clamp quantiles (a constant is then reported exactly)
+
+	idx      []int // the sketched quantities, in layout order
+	pos, neg []*store.DenseStore
+	m        *mapping.CubicallyInterpolatedMapping // every sketch's mapping (all equal)
+	lo, hi   float64                               // the mapping's smallest and largest indexable values
 }
 
-func newSketch() *ddsketch.DDSketch {
+func newMapping() *mapping.CubicallyInterpolatedMapping {
 	m, err := mapping.NewCubicallyInterpolatedMapping(SketchRelativeError)
 	if err != nil {
 		panic(err) // a constant relative accuracy in (0, 1): cannot fail
 	}
-	return ddsketch.NewDDSketch(m, store.NewDenseStore(), store.NewDenseStore())
+	return m
+}
+
+func newSketch() *ddsketch.DDSketch {
+	return ddsketch.NewDDSketch(newMapping(), store.NewDenseStore(), store.NewDenseStore())
 }
 
 func newSketches(mask []bool) sketches {
 	s := sketches{sk: make([]*ddsketch.DDSketch, len(mask)), zeros: make([]float64, len(mask)),
-		min: make([]float64, len(mask)), max: make([]float64, len(mask))}
+		min: make([]float64, len(mask)), max: make([]float64, len(mask)), m: newMapping()}
+	s.lo, s.hi = s.m.MinIndexableValue(), s.m.MaxIndexableValue()
 	for i, on := range mask {
 		if on {
-			s.sk[i] = newSketch()
+			pos, neg := store.NewDenseStore(), store.NewDenseStore()
+			s.sk[i] = ddsketch.NewDDSketch(newMapping(), pos, neg)
+			s.idx = append(s.idx, i)
+			s.pos, s.neg = append(s.pos, pos), append(s.neg, neg)
 		}
 		s.min[i], s.max[i] = math.Inf(1), math.Inf(-1)
 	}
@@ -123,30 +141,45 @@ func newSketches(mask []bool) sketches {
 }
 
 func (s *sketches) add(q []float64) {
-	for i, x := range q {
-		sk := s.sk[i]
-		if sk == nil {
-			continue
+	mn, mx, zeros := s.min[:len(q)], s.max[:len(q)], s.zeros[:len(q)]
+	for k, i := range s.idx {
+		x := q[i]
+		if x < mn[i] {
+			mn[i] = x
 		}
-		if x < s.min[i] {
-			s.min[i] = x
-		}
-		if x > s.max[i] {
-			s.max[i] = x
+		if x > mx[i] {
+			mx[i] = x
 		}
 		if x == 0 {
-			s.zeros[i]++
+			zeros[i]++
 			continue
 		}
-		// Add fails only for values beyond the sketch's range (about 1e308) or NaN; an overflowed
-		// trial is reported by the moments, so the sketch may skip it.
-		_ = sk.Add(x)
+		addValue(s.m, s.lo, s.hi, s.sk[i], s.pos[k], s.neg[k], x)
+	}
+}
+
+// addValue adds x to sketch sk, whose stores are pos and neg and whose mapping equals m (smallest
+// and largest indexable values lo and hi), as sk.Add(x) does, without its interface calls. Values
+// beyond the sketch's range (about 1e308) are skipped, as Add refuses them: an overflowed trial is
+// reported by the moments.
+func addValue(m *mapping.CubicallyInterpolatedMapping, lo, hi float64, sk *ddsketch.DDSketch, pos, neg *store.DenseStore, x float64) {
+	switch {
+	case x > lo:
+		if x <= hi {
+			pos.Add(m.Index(x))
+		}
+	case x < -lo:
+		if x >= -hi {
+			neg.Add(m.Index(-x))
+		}
+	default:
+		_ = sk.Add(x) // zero, NaN (refused) or a magnitude below the smallest indexable value
 	}
 }
 
 func (s *sketches) flushZeros() {
-	for i, z := range s.zeros {
-		if z > 0 {
+	for _, i := range s.idx {
+		if z := s.zeros[i]; z > 0 {
 			_ = s.sk[i].AddWithCount(0, z)
 			s.zeros[i] = 0
 		}
@@ -409,21 +442,27 @@ var (
 // ratioSketch holds the cost to savings ratio of the trials in which a variant pays (savings > 0);
 // in the others the ratio is taken as infinite (the safeguard never pays back), which keeps the
 // ordering of ratios meaningful across the sign change of savings.
-type ratioSketch struct{ s *ddsketch.DDSketch }
+type ratioSketch struct {
+	s        *ddsketch.DDSketch
+	pos, neg *store.DenseStore
+}
 
 func newRatioSketches(n int) []ratioSketch {
 	out := make([]ratioSketch, n)
 	for i := range out {
-		out[i].s = newSketch()
+		out[i].pos, out[i].neg = store.NewDenseStore(), store.NewDenseStore()
+		out[i].s = ddsketch.NewDDSketch(newMapping(), out[i].pos, out[i].neg)
 	}
 	return out
 }
 
 func (w *worker) addRatios() {
+	m, lo, hi := w.sk.m, w.sk.lo, w.sk.hi
 	for vi := range w.p.variants {
 		v := &w.p.variants[vi]
 		if sav := w.q[v.qSavings]; sav > 0 {
-			_ = w.ratio[vi].s.Add(w.q[v.qCost] / sav)
+			r := &w.ratio[vi]
+			addValue(m, lo, hi, r.s, r.pos, r.neg, w.q[v.qCost]/sav)
 		}
 	}
 }

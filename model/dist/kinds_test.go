@@ -91,7 +91,7 @@ func TestBuildEveryKind(t *testing.T) {
 		{"pert", nums("min", 0.0, "mode", 1.0, "max", 4.0, "shape", 2.0), Beta{1 + 2.0/4, 1 + 2*3.0/4, 0, 4}, "pert(0, 1, 4, shape 2)"},
 		{"lognormal", nums("mu", 1.0, "sigma", 0.5), LogNormal{1, 0.5}, "lognormal(mu 1, sigma 0.5)"},
 		{"lognormal", nums("p05", 1000.0, "p95", 100000.0), must(NewLogNormal90(1000, 100000)), "lognormal(90% in 1000..100000)"},
-		{"loguniform", nums("min", 1.0, "max", 50.0), LogUniform{1, 50}, "loguniform(1, 50)"},
+		{"loguniform", nums("min", 1.0, "max", 50.0), must(NewLogUniform(1, 50)), "loguniform(1, 50)"},
 		{"beta", nums("alpha", 2.0, "beta", 5.0), Beta{2, 5, 0, 1}, "beta(2, 5)"},
 		{"beta", nums("alpha", 2.0, "beta", 5.0, "min", 10.0, "max", 20.0), Beta{2, 5, 10, 20}, "beta(2, 5)"},
 		{"truncnormal", nums("mean", 1.0, "sd", 2.0), TruncNormal{1, 2}, "truncnormal(1, sd 2)"},

@@ -7,7 +7,10 @@ import (
 )
 
 // LogUniform has log(X) uniform on [log Min, log Max].
-type LogUniform struct{ Min, Max float64 }
+type LogUniform struct {
+	Min, Max float64
+	lr       float64 // ln(max/min) as logRatio computes it, set by NewLogUniform (0: not set)
+}
 
 // NewLogUniform checks 0 < min < max.
 func NewLogUniform(min, max float64) (LogUniform, error) {
@@ -20,14 +23,22 @@ func NewLogUniform(min, max float64) (LogUniform, error) {
 	if !(max > min) {
 		return LogUniform{}, &ParamError{"max", fmt.Sprintf("must be > min %s", FormatFloat(min)), max}
 	}
-	return LogUniform{min, max}, nil
+	d := LogUniform{Min: min, Max: max}
+	d.lr = d.logRatio()
+	return d, nil
 }
 
 func (d LogUniform) Rand(r *rand.Rand) float64 { return d.Quantile(u01(r)) }
 
 // logRatio is ln(max/min), computed as log1p((max-min)/min) so that it keeps its digits when the
 // range is narrow.
-func (d LogUniform) logRatio() float64 { return math.Log1p((d.Max - d.Min) / d.Min) }
+// NewLogUniform computes it once, since every draw needs it.
+func (d LogUniform) logRatio() float64 {
+	if d.lr != 0 {
+		return d.lr
+	}
+	return math.Log1p((d.Max - d.Min) / d.Min)
+}
 
 // Mean is (max - min)/ln(max/min).
 func (d LogUniform) Mean() float64 { return (d.Max - d.Min) / d.logRatio() }
