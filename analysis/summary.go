@@ -432,6 +432,21 @@ type SafeguardStats struct {
 	ALEWith        MeanCI       `json:"ale_with"`  // total ALE(theta) with this safeguard or set
 	Rank           int          `json:"rank"`      // 1 = highest mean savings, within its group
 	VsNext         *PairDiff    `json:"vs_next,omitempty"`
+	// Kind is "insurance" for an insurance policy (empty for a control, and for portfolios);
+	// Insurance holds its terms.
+	Kind      string         `json:"kind,omitempty"`
+	Insurance *InsuranceInfo `json:"insurance,omitempty"`
+}
+
+// InsuranceInfo is a policy's terms and how ALE(theta) with it is computed.
+type InsuranceInfo struct {
+	Deductible     float64  `json:"deductible"`
+	Limit          *float64 `json:"limit"`           // per event; null when unlimited
+	AggregateLimit *float64 `json:"aggregate_limit"` // per year; null when unlimited
+	// ALEMethod is closed_form (the expected payout given theta in closed form) or
+	// control_variate (the controlled closed form less each year's simulated payout: unbiased, and
+	// exactly the closed form in years the policy pays nothing; sim/insurance.go).
+	ALEMethod string `json:"ale_method"`
 }
 
 func finiteOrNil(x float64) *float64 {
@@ -526,7 +541,13 @@ func (z *summarizer) safeguardSummary(sum *Summary) {
 	sum.Safeguards = []SafeguardStats{}
 	sum.Portfolios = []SafeguardStats{}
 	for vi := 0; vi < nSG; vi++ {
-		sum.Safeguards = append(sum.Safeguards, z.variantStats(vi, variants[vi], findings, pointSG[variants[vi].ID], nil))
+		st := z.variantStats(vi, variants[vi], findings, pointSG[variants[vi].ID], nil)
+		if pol := s.Safeguards[vi].Insurance; pol != nil {
+			st.Kind = "insurance"
+			st.Insurance = &InsuranceInfo{Deductible: pol.Deductible, Limit: finiteOrNil(pol.Limit),
+				AggregateLimit: finiteOrNil(pol.AggregateLimit), ALEMethod: z.res.PolicyALEMethod(vi)}
+		}
+		sum.Safeguards = append(sum.Safeguards, st)
 	}
 	for vi := nSG; vi < len(variants); vi++ {
 		v := variants[vi]

@@ -59,7 +59,7 @@ func (s *Scenario) Warnings() []Warning {
 			identity := lo == hi && lo == ek.neutral // never for a kind whose neutral is NaN
 			none = none && identity
 		}
-		if none {
+		if none && sg.Insurance == nil {
 			add(sg.Pos, fmt.Sprintf("safeguards[%d]", k), "safeguard %q has no effect (every effect leaves its finding unchanged)", sg.ID)
 		}
 	}

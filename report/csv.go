@@ -12,7 +12,7 @@ import (
 
 // CSVHeader is the header of summary.csv (and of run --format csv): one row for the total, one
 // for the year's largest single event (kind occurrence: the OEP's mean, P95 and P99 in the loss
-// columns), one per finding, safeguard and portfolio. Cells that do not apply to a row are empty; numbers are
+// columns), one per finding, safeguard (kind safeguard, or insurance for a policy) and portfolio. Cells that do not apply to a row are empty; numbers are
 // plain decimals in full precision (no exponent, so every spreadsheet reads them as numbers), and
 // currency names the currency of every amount.
 var CSVHeader = []string{"kind", "id", "title", "site", "class", "members",
@@ -74,7 +74,11 @@ func WriteCSV(w io.Writer, s *analysis.Summary) error {
 			"rank": strconv.Itoa(x.Rank)})
 	}
 	for _, x := range s.Safeguards {
-		sg("safeguard", x)
+		kind := "safeguard"
+		if x.Kind == "insurance" {
+			kind = "insurance" // a policy: a safeguard of kind insurance
+		}
+		sg(kind, x)
 	}
 	for _, x := range s.Portfolios {
 		sg("portfolio", x)

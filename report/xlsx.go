@@ -187,6 +187,14 @@ func WriteXLSX(out io.Writer, s *analysis.Summary, charts []Image) error {
 			{"point savings", 1, func(x analysis.SafeguardStats) any { return x.PointSavings }},
 			{"point ratio", 3, func(x analysis.SafeguardStats) any { return ptr(x.PointRatio) }},
 		}...)
+		if !portfolio {
+			cols = append(cols, xlsxCol[analysis.SafeguardStats]{"kind", 0, func(x analysis.SafeguardStats) any {
+				if x.Kind == "" {
+					return "control"
+				}
+				return x.Kind // insurance
+			}})
+		}
 		return cols
 	}
 	if err := writeTable(w, "Safeguards", sgCols(false), s.Safeguards); err != nil {

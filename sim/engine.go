@@ -303,6 +303,9 @@ type worker struct {
 	cv, cz   []float64 // correlated inputs' values this trial, and normals scratch (copula.go)
 	sink     TrialSink
 	cols     []int // quantity index of each sink column after the trial index
+	// insurance.go: per member of a policy's unit, the controls' adjustment and the loss scale
+	polAdj   []model.Adjust
+	polScale []float64
 }
 
 func newWorker(p *plan, seed uint64, exactTotals bool) *worker {
@@ -345,6 +348,7 @@ func newWorker(p *plan, seed uint64, exactTotals bool) *worker {
 	for k, sg := range p.safeguards {
 		w.effVal[k] = make([]float64, len(sg.effects))
 	}
+	w.initPolicies()
 	for i := range p.findings {
 		w.lossMean[i] = p.findings[i].lossMean
 		if lm := p.findings[i].lossModel; lm != nil && len(lm.Params) > 0 {
