@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -397,5 +398,95 @@ func TestInsuranceDocsExample(t *testing.T) {
 	}
 	if p1.Reduction.Mean <= 0 || p1.Reduction.Mean > A*(0.5/math.Log(6)*2e6+0.2*450000) {
 		t.Errorf("P1 reduction %v, above the payout without the aggregate limit", p1.Reduction.Mean)
+	}
+}
+
+// TestInsuranceCollapse: collapsed (point values, expected counts, no caps) the engine computes the
+// policy's point figure: every safeguard's and portfolio's savings equal point mode's to rounding,
+// with controls before the policy, an aggregate limit that binds and one that does not.
+func TestInsuranceCollapse(t *testing.T) {
+	src := strings.Replace(insBase, "safeguards:\n", "safeguards:\n"+insPolicy+
+		"  - {id: tight, title: tight, insurance: {premium: 10, deductible: 100, aggregate_limit: 1500, findings: [F]}}\n", 1) +
+		"  - {id: all+cover, safeguards: [kill-F, half-G, quake-K, cover]}\n  - {id: tight+kill, safeguards: [kill-F, tight]}\n  - {id: tight+both, safeguards: [tight, cover]}\n"
+	s := parse(t, src)
+	cfg := sim.DefaultConfig()
+	cfg.Trials, cfg.Collapse, cfg.Workers = 2000, true, 2
+	sum, err := Run(context.Background(), s, cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range append(append([]SafeguardStats(nil), sum.Safeguards...), sum.Portfolios...) {
+		if d := math.Abs(x.Savings.Mean - x.PointSavings); d > 1e-9*math.Max(1, math.Abs(x.PointSavings)) {
+			t.Errorf("%s: collapsed savings %.10g, point %.10g", x.ID, x.Savings.Mean, x.PointSavings)
+		}
+	}
+	// tight alone: F's point 2 events of 1000 paid 900 each, 1800, capped at 1500 a year
+	if x := safeguardByID(t, sum, "tight"); math.Abs(x.PointReduction-s.AnnuityFactor*1500) > 1e-9*x.PointReduction {
+		t.Errorf("tight: point reduction %v, want A x 1500", x.PointReduction)
+	}
+}
+
+// TestInsuranceBudgetExact: the budget search weighs a policy beside controls through its unit's
+// tables (its payout with every subset of the controls acting on what it covers). With certain
+// inputs, fixed losses and no aggregate limit every set's expected savings is point mode's, so the
+// search must return the optimum found by enumerating every set through point mode.
+func TestInsuranceBudgetExact(t *testing.T) {
+	src := `scenario: {name: b, horizon_years: 5, annuity_factor: 4}
+sites: [{id: s}]
+findings:
+  - {id: A, title: a, site: s, afe: 1, loss: 10000}
+  - {id: B, title: b, site: s, afe: 2, loss: 3000}
+  - {id: C, title: c, site: s, afe: 0.5, loss: 8000}
+safeguards:
+  - {id: s1, title: s1, one_time_cost: 20000, effects: [{finding: A, ale_reduction: 0.9}]}
+  - {id: P, title: policy, insurance: {premium: 2000, deductible: 1000, limit: 5000, findings: [A, B]}}
+  - {id: s3, title: s3, annual_cost: 2000, effects: [{finding: B, frequency_factor: 0.2}]}
+  - {id: s4, title: s4, one_time_cost: 12000, effects: [{finding: B, loss_factor: 0.5}, {finding: C, new_afe: 0.1}]}
+  - {id: Q, title: policy on C, one_time_cost: 500, insurance: {premium: 300, findings: [C]}}
+`
+	s := parse(t, src)
+	n := len(s.Safeguards)
+	for _, budget := range []float64{9000, 21000, 30000, 60000} {
+		bestSav, bestSet := 0.0, []string{}
+		for m := 0; m < 1<<n; m++ {
+			var sel []int
+			var ids []string
+			for k := 0; k < n; k++ {
+				if m&(1<<k) != 0 {
+					sel = append(sel, k)
+					ids = append(ids, s.Safeguards[k].ID)
+				}
+			}
+			tot := s.Point(sel).Totals
+			if tot.Cost <= budget && tot.Savings > bestSav {
+				bestSav, bestSet = tot.Savings, ids
+			}
+		}
+		cfg := sim.DefaultConfig()
+		cfg.Trials, cfg.Workers = 20000, 2
+		sum, err := Run(context.Background(), s, cfg, Options{Budget: budget})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := sum.Budget
+		if !slices.Equal(b.Best.Members, bestSet) {
+			t.Errorf("budget %v: search chose %v, enumeration %v (savings %v)", budget, b.Best.Members, bestSet, bestSav)
+		}
+		if math.Abs(b.Best.Savings.Mean-bestSav) > 1e-6*math.Max(1, bestSav) {
+			t.Errorf("budget %v: best savings %v, point %v", budget, b.Best.Savings.Mean, bestSav)
+		}
+		// every reported set (the runners-up combine the policies with the controls) saves its point
+		// figure, so the tables of the policies' units are right for those subsets
+		for _, set := range append([]BudgetSet{b.Best}, b.RunnersUp...) {
+			var sel []int
+			for _, id := range set.Members {
+				sel = append(sel, s.SafeguardIndex(id))
+			}
+			want := s.Point(sel).Totals.Savings
+			if math.Abs(set.Savings.Mean-want) > 1e-6*math.Max(1, math.Abs(want)) || math.Abs(set.InSample.Mean-want) > 1e-6*math.Max(1, math.Abs(want)) {
+				t.Errorf("budget %v: set %v saves %v (in sample %v), point %v", budget, set.Members, set.Savings.Mean, set.InSample.Mean, want)
+			}
+		}
+		t.Logf("budget %v: %v saves %v; runners-up %v", budget, b.Best.Members, bestSav, b.RunnersUp)
 	}
 }

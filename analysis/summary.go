@@ -561,6 +561,15 @@ func (z *summarizer) safeguardSummary(sum *Summary) {
 	}
 	z.rankGroup(sum.Safeguards, 0)
 	z.rankGroup(sum.Portfolios[:z.res.PortfolioVariants()], nSG)
+	var cv []string
+	for _, st := range sum.Safeguards {
+		if st.Insurance != nil && st.Insurance.ALEMethod == "control_variate" {
+			cv = append(cv, st.ID)
+		}
+	}
+	if len(cv) > 0 {
+		sum.Warnings = append(sum.Warnings, fmt.Sprintf("ALE(theta) with insurance policy %v is the controls' closed form less each year's simulated payout (a control variate: no closed form exists for random, shared, capped or aggregated losses): unbiased, but its savings percentiles and P(pays) include whether a claim happened that year, not only the uncertainty of the inputs", cv))
+	}
 }
 
 // convergenceWarnings flags a mean annual loss that has not converged.

@@ -61,6 +61,7 @@ type PointSafeguard struct {
 	// CostToReduction is cost / reduction, the ratio as DESIGN.md section 1 words it.
 	CostToReduction *float64 `json:"cost_to_reduction"`
 	Alternative     bool     `json:"alternative,omitempty"`
+	Kind            string   `json:"kind,omitempty"` // "insurance" for a policy (its point figure: Scenario.pointNewALE)
 }
 
 // PointTotals sums the findings (each counted once) and the selected safeguards (each costed once).
@@ -261,6 +262,9 @@ func (s *Scenario) Point(sel []int) *PointResult {
 		sg := &s.Safeguards[k]
 		row := PointSafeguard{ID: sg.ID, Title: sg.Title, OneTimeCost: sg.OneTimeCost.Point,
 			AnnualCost: sg.AnnualCost.Point, Cost: costOf(k), Alternative: sg.Alternative}
+		if sg.Insurance != nil {
+			row.Kind = "insurance"
+		}
 		alone := s.pointNewALE([]int{k})
 		for _, fi := range sg.Targets() {
 			row.Findings = append(row.Findings, s.Findings[fi].ID)

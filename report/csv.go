@@ -104,7 +104,11 @@ func WritePointCSV(w io.Writer, r *model.PointResult) error {
 			strings.Join(f.Safeguards, " "), strings.Join(f.SharedWith, " "), strings.Join(f.Covers, " "), cur})
 	}
 	for _, s := range r.Safeguards {
-		cw.Write([]string{"safeguard", s.ID, s.Title, "", "", "", "", "", "", "", "",
+		kind := "safeguard"
+		if s.Kind == "insurance" {
+			kind = "insurance"
+		}
+		cw.Write([]string{kind, s.ID, s.Title, "", "", "", "", "", "", "", "",
 			ftoa(s.Reduction), ftoa(s.Cost), ftoa(s.Savings), fp(s.Ratio), "", "", strings.Join(s.Findings, " "), cur})
 	}
 	t := r.Totals
