@@ -58,7 +58,7 @@ portfolios:
 	}
 	for _, c := range []struct{ what, out, want string }{
 		{"JSON", j.String(), `"kind": "insurance"`},
-		{"JSON", j.String(), `"ale_method": "control_variate"`},
+		{"JSON", j.String(), `"ale_method": "closed_form"`}, // a lognormal loss, no aggregate limit
 		{"JSON", j.String(), `"aggregate_limit": null`},
 		{"summary.csv", c.String(), "\ninsurance,P1,cyber policy,"},
 		{"summary.csv", c.String(), "\nsafeguard,S1,backups,"},

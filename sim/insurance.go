@@ -22,11 +22,14 @@ import (
 // same draws, and the budget's tables work unchanged.
 //
 // The expected payout given theta:
-//   - in closed form (aleClosed) when every covered finding has a fixed loss L per event, no asset
-//     and no shared hazard with another covered finding, and either there is no aggregate limit or
-//     one finding is covered: each event is paid p = min(max(L' - d, 0), limit) of its loss L'
-//     with the controls in place, so E[paid] = sum of lambda' p without an aggregate limit, and
-//     E[min(N p, A)] = cappedMean(lambda', p, A) with one (N ~ Poisson(lambda') or Bernoulli);
+//   - in closed form (aleClosed) when every covered finding has no asset and no shared hazard with
+//     another covered finding, and either a fixed loss L per event with no aggregate limit or one
+//     covered finding, or a plain lognormal loss with no aggregate limit. A fixed loss is paid
+//     p = min(max(L' - d, 0), limit) an event of its loss L' with the controls in place, so
+//     E[paid] = lambda' p, and E[min(N p, A)] = cappedMean(lambda', p, A) with an aggregate limit
+//     (N ~ Poisson(lambda') or Bernoulli); a lognormal loss X scaled by the controls' c is paid
+//     lambda' E[min(max(cX - d, 0), limit)], the layer of the limited expected value
+//     (lognormalLayer);
 //   - otherwise as the control variate of DESIGN section 7 does for asset caps: the payout is the
 //     difference between the (controlled, capped) loss and the retained loss, and the retained
 //     ALE is estimated by the controlled closed form less this year's simulated payout on the
@@ -116,10 +119,12 @@ func (p *plan) compilePolicies() {
 				pol.hazards = append(pol.hazards, byHazard[h])
 			}
 		}
-		pol.closed = len(pol.hazards) == 0 && (math.IsInf(pol.terms.AggregateLimit, 1) || len(pol.covered) == 1)
+		unlimited := math.IsInf(pol.terms.AggregateLimit, 1)
+		pol.closed = len(pol.hazards) == 0 && (unlimited || len(pol.covered) == 1)
 		for _, i := range pol.covered {
 			f := &p.findings[i]
-			pol.closed = pol.closed && f.loss.konst && f.lossModel == nil && f.asset < 0
+			fixed := f.loss.konst && f.lossModel == nil
+			pol.closed = pol.closed && f.asset < 0 && (fixed || f.lognormal && unlimited)
 		}
 		pol.member = make([]int, len(p.findings))
 		for i := range pol.member {
@@ -211,6 +216,11 @@ func (w *worker) policyYear(pol *pPolicy, u *pUnit, mask uint32, expected bool) 
 			}
 			scale := a.LossScale(w.lossMean[i])
 			retained += lambda * w.lossMean[i] * scale
+			if f.lognormal && !p.collapse {
+				// a lognormal loss, no aggregate limit (closed): lambda' E[per-event payout]
+				paid += lambda * lognormalLayer(f.lnMu, f.lnSigma, scale, t.Deductible, t.Limit)
+				continue
+			}
 			per := t.PerEvent(f.loss.v * scale)
 			switch {
 			case per <= 0 || lambda <= 0:
@@ -279,6 +289,31 @@ func (w *worker) policyYear(pol *pPolicy, u *pUnit, mask uint32, expected bool) 
 	}
 	paid = math.Min(sum, t.AggregateLimit)
 	return paid, retained + (sum - paid)
+}
+
+// lognormalLayer is E[min(max(cX - d, 0), l)] for X lognormal(mu, sigma) and a scale c >= 0: the
+// layer of cX from d to d + l, LEV(d + l) - LEV(d), where the limited expected value of
+// Y = cX ~ lognormal(m = mu + ln c, sigma) is LEV(u) = E[min(Y, u)] =
+// exp(m + sigma^2/2) Phi((ln u - m - sigma^2)/sigma) + u (1 - Phi((ln u - m)/sigma))
+// (Klugman, Panjer and Willmot, Loss Models, appendix A), with LEV(0) = 0 and LEV(inf) = E[Y].
+func lognormalLayer(mu, sigma, c, d, l float64) float64 {
+	if !(c > 0) {
+		return 0
+	}
+	m := mu + math.Log(c)
+	mean := math.Exp(m + sigma*sigma/2)
+	phi := func(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
+	lev := func(u float64) float64 {
+		switch {
+		case u <= 0:
+			return 0
+		case math.IsInf(u, 1):
+			return mean
+		}
+		lu := math.Log(u)
+		return mean*phi((lu-m-sigma*sigma)/sigma) + u*phi(-(lu-m)/sigma)
+	}
+	return math.Max(lev(d+l)-lev(d), 0)
 }
 
 // keptEvent says whether baseline event e of finding i happens under the adjustment (thinning:
