@@ -315,8 +315,8 @@ const insPolicy = "  - {id: cover, title: cover, one_time_cost: 50, insurance: {
 // warnings rightly differ (a finding the policy covers is no longer one no safeguard acts on, and
 // the policy's control variate is named), so they are compared apart.
 func TestAddingPolicyChangesNothingElse(t *testing.T) {
-	a := runN(t, parse(t, insBase), 30000, 8, 2)
-	b := runN(t, parse(t, strings.Replace(insBase, "safeguards:\n", "safeguards:\n"+insPolicy, 1)), 30000, 8, 3)
+	a := runN(t, parse(t, insBase), 21000, 8, 2)
+	b := runN(t, parse(t, strings.Replace(insBase, "safeguards:\n", "safeguards:\n"+insPolicy, 1)), 21000, 8, 3)
 	stripRanks(a)
 	stripRanks(b)
 	b.Run.Workers = a.Run.Workers
@@ -347,7 +347,7 @@ func TestInsuranceDeterminism(t *testing.T) {
 	var js []string
 	for _, w := range []int{1, 2, 8} {
 		cfg := sim.DefaultConfig()
-		cfg.Trials, cfg.Seed, cfg.Workers = 25000, 9, w
+		cfg.Trials, cfg.Seed, cfg.Workers = 21000, 9, w
 		sum, err := Run(context.Background(), s, cfg, Options{Recommended: &sim.Set{Name: "all+cover", Members: []int{0, 1, 2, 3}}})
 		if err != nil {
 			t.Fatal(err)
