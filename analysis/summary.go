@@ -432,6 +432,21 @@ type SafeguardStats struct {
 	ALEWith        MeanCI       `json:"ale_with"`  // total ALE(theta) with this safeguard or set
 	Rank           int          `json:"rank"`      // 1 = highest mean savings, within its group
 	VsNext         *PairDiff    `json:"vs_next,omitempty"`
+	// Kind is "insurance" for an insurance policy (empty for a control, and for portfolios);
+	// Insurance holds its terms.
+	Kind      string         `json:"kind,omitempty"`
+	Insurance *InsuranceInfo `json:"insurance,omitempty"`
+}
+
+// InsuranceInfo is a policy's terms and how ALE(theta) with it is computed.
+type InsuranceInfo struct {
+	Deductible     float64  `json:"deductible"`
+	Limit          *float64 `json:"limit"`           // per event; null when unlimited
+	AggregateLimit *float64 `json:"aggregate_limit"` // per year; null when unlimited
+	// ALEMethod is closed_form (the expected payout given theta in closed form) or
+	// control_variate (the controlled closed form less each year's simulated payout: unbiased, and
+	// exactly the closed form in years the policy pays nothing; sim/insurance.go).
+	ALEMethod string `json:"ale_method"`
 }
 
 func finiteOrNil(x float64) *float64 {
@@ -526,7 +541,13 @@ func (z *summarizer) safeguardSummary(sum *Summary) {
 	sum.Safeguards = []SafeguardStats{}
 	sum.Portfolios = []SafeguardStats{}
 	for vi := 0; vi < nSG; vi++ {
-		sum.Safeguards = append(sum.Safeguards, z.variantStats(vi, variants[vi], findings, pointSG[variants[vi].ID], nil))
+		st := z.variantStats(vi, variants[vi], findings, pointSG[variants[vi].ID], nil)
+		if pol := s.Safeguards[vi].Insurance; pol != nil {
+			st.Kind = "insurance"
+			st.Insurance = &InsuranceInfo{Deductible: pol.Deductible, Limit: finiteOrNil(pol.Limit),
+				AggregateLimit: finiteOrNil(pol.AggregateLimit), ALEMethod: z.res.PolicyALEMethod(vi)}
+		}
+		sum.Safeguards = append(sum.Safeguards, st)
 	}
 	for vi := nSG; vi < len(variants); vi++ {
 		v := variants[vi]
@@ -540,6 +561,15 @@ func (z *summarizer) safeguardSummary(sum *Summary) {
 	}
 	z.rankGroup(sum.Safeguards, 0)
 	z.rankGroup(sum.Portfolios[:z.res.PortfolioVariants()], nSG)
+	var cv []string
+	for _, st := range sum.Safeguards {
+		if st.Insurance != nil && st.Insurance.ALEMethod == "control_variate" {
+			cv = append(cv, st.ID)
+		}
+	}
+	if len(cv) > 0 {
+		sum.Warnings = append(sum.Warnings, fmt.Sprintf("ALE(theta) with insurance policy %v is the controls' closed form less each year's simulated payout (a control variate: no closed form exists for random, shared, capped or aggregated losses): unbiased, but its savings percentiles and P(pays) include whether a claim happened that year, not only the uncertainty of the inputs", cv))
+	}
 }
 
 // convergenceWarnings flags a mean annual loss that has not converged.

@@ -838,11 +838,12 @@ func (d *decoder) estimate(n *node, path string, named bool) (Estimate, string) 
 	return e, name
 }
 
-var safeguardKeys = []string{"id", "title", "one_time_cost", "annual_cost", "alternative", "effects", "note"}
+var safeguardKeys = []string{"id", "title", "one_time_cost", "annual_cost", "alternative", "effects", "insurance", "note"}
 var effectFields = []string{"finding", "findings", "ale_reduction", "frequency_factor", "loss_factor", "new_afe", "new_loss", "applies_to", "note"}
 
 func (d *decoder) safeguards(s *Scenario, n *node, findings refs) refs {
 	seen := refs{}
+	covered := map[int]string{} // finding -> the policy covering it (insurance.go)
 	for i, item := range d.list(n, "safeguards") {
 		p := idx("safeguards", i)
 		m := d.fields(item, p, safeguardKeys...)
@@ -863,7 +864,19 @@ func (d *decoder) safeguards(s *Scenario, n *node, findings refs) refs {
 				d.nonNegative(*c.dst, cn, p+"."+c.key)
 			}
 		}
-		effs := d.list(d.required(m, item, p, "effects", "a list of effects, each naming a finding"), p+".effects")
+		if in := m["insurance"]; in != nil {
+			// A policy (insurance.go): its premium is its annual cost, and it has no effects.
+			if an := m["annual_cost"]; an != nil {
+				d.add(an, p+".annual_cost", "a policy's annual cost is its premium: give insurance.premium, not annual_cost")
+			}
+			if en := m["effects"]; en != nil {
+				d.add(en, p+".effects", "a policy has no effects: it pays part of each event's loss (insurance: ...); make the control a safeguard of its own and combine the two in a portfolio")
+			}
+			d.insurance(s, &sg, in, p+".insurance", findings, covered)
+			s.Safeguards = append(s.Safeguards, sg)
+			continue
+		}
+		effs := d.list(d.required(m, item, p, "effects", "a list of effects, each naming a finding; or insurance: for a policy"), p+".effects")
 		if len(effs) == 0 && m["effects"] != nil && m["effects"].kind == sequenceNode {
 			d.add(m["effects"], p+".effects", "must list at least one effect")
 		}

@@ -61,6 +61,7 @@ type PointSafeguard struct {
 	// CostToReduction is cost / reduction, the ratio as DESIGN.md section 1 words it.
 	CostToReduction *float64 `json:"cost_to_reduction"`
 	Alternative     bool     `json:"alternative,omitempty"`
+	Kind            string   `json:"kind,omitempty"` // "insurance" for a policy (its point figure: Scenario.pointNewALE)
 }
 
 // PointTotals sums the findings (each counted once) and the selected safeguards (each costed once).
@@ -126,6 +127,61 @@ func (s *Scenario) pointALE(fi int, sel []int) float64 {
 	return adj.AFE(s.FrequencyOf(f).Point()) * adj.Loss(f.Loss.Point)
 }
 
+// pointNewALE returns every finding's ALE at point values with the safeguards sel in place (0 for
+// a finding that is not quantified): the controls' effects, then each selected policy's point
+// payout taken off the findings it covers. A policy's point payout is the 1983 arithmetic carried
+// through its terms: each covered finding's expected events (its AFE with the controls in place)
+// each paid min(max(L - d, 0), limit) of the loss per event L with the controls in place, and the
+// year's sum capped at the aggregate limit; each finding bears the capped payout in proportion to
+// its share of the uncapped one. Point mode counts each finding's events on their own (a shared
+// hazard's event at two covered findings is two events here) and never caps at asset values.
+func (s *Scenario) pointNewALE(sel []int) []float64 {
+	var controls, policies []int
+	for _, k := range sel {
+		if s.Safeguards[k].Insurance != nil {
+			policies = append(policies, k)
+		} else {
+			controls = append(controls, k)
+		}
+	}
+	out := make([]float64, len(s.Findings))
+	for i := range s.Findings {
+		if s.Findings[i].Status == Quantified {
+			out[i] = s.pointALE(i, controls)
+		}
+	}
+	for _, k := range policies {
+		pol := s.Safeguards[k].Insurance
+		paid := make([]float64, len(pol.Findings))
+		tot := 0.0
+		for j, fi := range pol.Findings {
+			f := &s.Findings[fi]
+			adj := NoAdjust()
+			for _, c := range controls {
+				for _, e := range s.Safeguards[c].Effects {
+					if e.Finding == fi {
+						adj.Add(e.Kind, e.OnLoss, e.Value.Point)
+					}
+				}
+			}
+			afe := adj.AFE(s.FrequencyOf(f).Point())
+			if s.EventsOf(f) == Bernoulli {
+				afe = min(afe, 1)
+			}
+			paid[j] = afe * pol.PerEvent(adj.Loss(f.Loss.Point))
+			tot += paid[j]
+		}
+		scale := 1.0
+		if tot > pol.AggregateLimit {
+			scale = pol.AggregateLimit / tot
+		}
+		for j, fi := range pol.Findings {
+			out[fi] -= paid[j] * scale
+		}
+	}
+	return out
+}
+
 // Point computes the 1983 arithmetic exactly on point values, with the safeguards sel in place.
 // Point mode never caps losses at asset values: it is the report's arithmetic.
 func (s *Scenario) Point(sel []int) *PointResult {
@@ -137,8 +193,8 @@ func (s *Scenario) Point(sel []int) *PointResult {
 	// Which selected safeguards act on each finding.
 	acting := make([][]int, len(s.Findings))
 	for _, k := range sel {
-		for _, e := range s.Safeguards[k].Effects {
-			acting[e.Finding] = append(acting[e.Finding], k)
+		for _, fi := range s.Safeguards[k].Targets() {
+			acting[fi] = append(acting[fi], k)
 		}
 	}
 	costOf := func(k int) float64 {
@@ -146,13 +202,12 @@ func (s *Scenario) Point(sel []int) *PointResult {
 		return sg.OneTimeCost.Point + A*sg.AnnualCost.Point
 	}
 	ale := make([]float64, len(s.Findings))
-	newALE := make([]float64, len(s.Findings))
 	for i := range s.Findings {
 		if s.Findings[i].Status == Quantified {
 			ale[i] = s.pointALE(i, nil)
-			newALE[i] = s.pointALE(i, sel)
 		}
 	}
+	newALE := s.pointNewALE(sel)
 	root, groups := components(s, sel)
 	covers := map[string][]string{}
 	for _, f := range s.Findings {
@@ -207,9 +262,13 @@ func (s *Scenario) Point(sel []int) *PointResult {
 		sg := &s.Safeguards[k]
 		row := PointSafeguard{ID: sg.ID, Title: sg.Title, OneTimeCost: sg.OneTimeCost.Point,
 			AnnualCost: sg.AnnualCost.Point, Cost: costOf(k), Alternative: sg.Alternative}
-		for _, e := range sg.Effects {
-			row.Findings = append(row.Findings, s.Findings[e.Finding].ID)
-			row.Reduction += A * (ale[e.Finding] - s.pointALE(e.Finding, []int{k}))
+		if sg.Insurance != nil {
+			row.Kind = "insurance"
+		}
+		alone := s.pointNewALE([]int{k})
+		for _, fi := range sg.Targets() {
+			row.Findings = append(row.Findings, s.Findings[fi].ID)
+			row.Reduction += A * (ale[fi] - alone[fi])
 		}
 		row.Savings = row.Reduction - row.Cost
 		row.Ratio = ratio(row.Cost, row.Savings)
@@ -249,9 +308,9 @@ func components(s *Scenario, sel []int) ([]int, map[int]*group) {
 		return i
 	}
 	for _, k := range sel {
-		effs := s.Safeguards[k].Effects
-		for _, e := range effs[1:] {
-			a, b := find(effs[0].Finding), find(e.Finding)
+		ts := s.Safeguards[k].Targets()
+		for _, t := range ts[1:] {
+			a, b := find(ts[0]), find(t)
 			if a != b {
 				parent[max(a, b)] = min(a, b)
 			}
@@ -269,7 +328,7 @@ func components(s *Scenario, sel []int) ([]int, map[int]*group) {
 		g.findings = append(g.findings, i)
 	}
 	for _, k := range sel {
-		g := groups[root[s.Safeguards[k].Effects[0].Finding]]
+		g := groups[root[s.Safeguards[k].Targets()[0]]]
 		g.safeguards = append(g.safeguards, k)
 	}
 	return root, groups

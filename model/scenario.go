@@ -2,6 +2,7 @@ package model
 
 import (
 	"math"
+	"slices"
 
 	"github.com/alesim/alesim/model/dist"
 )
@@ -181,15 +182,57 @@ func Const(x float64) Estimate {
 	return Estimate{Dist: dist.Constant{V: x}, Point: x, Spec: dist.FormatFloat(x)}
 }
 
-// Safeguard is a control with costs and effects on one or more findings.
+// Safeguard is a control with costs and effects on one or more findings, or an insurance policy
+// (Insurance not nil: no effects; its annual cost is the premium).
 type Safeguard struct {
 	ID, Title   string
 	OneTimeCost Estimate
-	AnnualCost  Estimate
-	Alternative bool // analysed but not recommended; point mode leaves it out by default
+	AnnualCost  Estimate // for a policy, its premium
+	Alternative bool     // analysed but not recommended; point mode leaves it out by default
 	Effects     []Effect
+	Insurance   *Insurance
 	Note        string
 	Pos         Pos
+}
+
+// Insurance is a policy's terms. For each event (a shared hazard's event at several covered
+// findings is one event) it pays min(max(x - Deductible, 0), Limit) of the event's loss x at the
+// covered findings (after the controls in place, and after asset caps), and in a year at most
+// AggregateLimit in all.
+type Insurance struct {
+	Deductible     float64 // per event, >= 0; default 0
+	Limit          float64 // the most paid for one event, > 0; +Inf when unlimited (the default)
+	AggregateLimit float64 // the most paid in a year, > 0; +Inf when unlimited (the default)
+	Findings       []int   // indices into Findings, quantified, each covered by at most one policy
+	Pos            Pos
+}
+
+// PerEvent is what the policy pays for one event of loss x: min(max(x - d, 0), limit).
+func (p *Insurance) PerEvent(x float64) float64 {
+	return math.Min(math.Max(x-p.Deductible, 0), p.Limit)
+}
+
+// Kind is "insurance" for a policy and "control" for any other safeguard.
+func (sg *Safeguard) Kind() string {
+	if sg.Insurance != nil {
+		return "insurance"
+	}
+	return "control"
+}
+
+// Targets lists the findings a safeguard acts on: its effects' findings, or a policy's covered
+// findings, each once, in order.
+func (sg *Safeguard) Targets() []int {
+	if sg.Insurance != nil {
+		return sg.Insurance.Findings
+	}
+	var out []int
+	for _, e := range sg.Effects {
+		if !slices.Contains(out, e.Finding) {
+			out = append(out, e.Finding)
+		}
+	}
+	return out
 }
 
 // Portfolio is a named set of safeguards evaluated together.

@@ -105,7 +105,16 @@ func keySchemas() map[string]js {
 			"annual_cost":   estimate("annual cost, default 0"),
 			"alternative":   js{"type": "boolean", "description": "true for an option analysed but not recommended"},
 			"effects":       js{"type": "array", "items": ref("effect"), "minItems": 1, "description": "what the safeguard changes, one effect per finding"},
+			"insurance":     ref("insurance"),
 			"note":          text("free text"),
+		},
+		"insurance": {
+			"premium":         estimate("the policy's annual premium, its annual cost"),
+			"deductible":      js{"type": "number", "minimum": 0, "description": "per event: the part of each event's loss the policy does not pay; default 0"},
+			"limit":           js{"type": "number", "exclusiveMinimum": 0, "description": "the most paid for one event, above the deductible; default unlimited"},
+			"aggregate_limit": js{"type": "number", "exclusiveMinimum": 0, "description": "the most paid in a year; default unlimited"},
+			"findings":        idList("the finding ids the policy covers (a finding takes at most one policy)", 1),
+			"note":            text("free text"),
 		},
 		"effect": {
 			"finding":          idOf("a quantified finding's id"),
@@ -139,7 +148,7 @@ func objectKeys() map[string][]string {
 	return map[string][]string{
 		"top": topKeys, "scenario": scenarioKeys, "site": siteKeys, "asset": assetKeys,
 		"class": classKeys, "hazard": hazardKeys, "finding": findingKeys, "safeguard": safeguardKeys,
-		"effect": effectFields, "portfolio": portfolioKeys, "correlation": correlationKeys, "tolerance": toleranceKeys,
+		"effect": effectFields, "insurance": insuranceKeys, "portfolio": portfolioKeys, "correlation": correlationKeys, "tolerance": toleranceKeys,
 	}
 }
 
@@ -188,7 +197,10 @@ func Schema() ([]byte, error) {
 			o["anyOf"] = []js{{"required": []string{"afe", "loss"}}, {"required": []string{"hazard", "loss"}},
 				{"required": []string{"covered_by"}}, {"required": []string{"not_quantified"}}}
 		case "safeguard":
-			o["required"] = []string{"id", "title", "effects"}
+			o["required"] = []string{"id", "title"}
+			o["oneOf"] = []js{{"required": []string{"effects"}}, {"required": []string{"insurance"}}}
+		case "insurance":
+			o["required"] = []string{"premium", "findings"}
 		case "effect":
 			o["anyOf"] = []js{{"required": []string{"finding"}}, {"required": []string{"findings"}}}
 			var one []js

@@ -59,6 +59,12 @@ func (s *Scenario) Warnings() []Warning {
 			identity := lo == hi && lo == ek.neutral // never for a kind whose neutral is NaN
 			none = none && identity
 		}
+		if sg.Insurance != nil {
+			for _, fi := range sg.Insurance.Findings {
+				touched[fi] = true // a policy acts on what it covers
+			}
+			none = false
+		}
 		if none {
 			add(sg.Pos, fmt.Sprintf("safeguards[%d]", k), "safeguard %q has no effect (every effect leaves its finding unchanged)", sg.ID)
 		}

@@ -11,7 +11,8 @@ import (
 )
 
 // CSVHeader is the header of summary.csv (and of run --format csv): one row for the total, one
-// per finding, safeguard and portfolio. Cells that do not apply to a row are empty; numbers are
+// for the year's largest single event (kind occurrence: the OEP's mean, P95 and P99 in the loss
+// columns), one per finding, safeguard (kind safeguard, or insurance for a policy) and portfolio. Cells that do not apply to a row are empty; numbers are
 // plain decimals in full precision (no exponent, so every spreadsheet reads them as numbers), and
 // currency names the currency of every amount.
 var CSVHeader = []string{"kind", "id", "title", "site", "class", "members",
@@ -55,6 +56,9 @@ func WriteCSV(w io.Writer, s *analysis.Summary) error {
 		"loss_mean": ftoa(s.AnnualLoss.Mean), "loss_p95": ftoa(s.AnnualLoss.P95), "loss_p99": ftoa(s.AnnualLoss.P99)}
 	ale(tot, s.ALE)
 	emit(tot)
+	o := s.Occurrence
+	emit(map[string]string{"kind": "occurrence", "id": "largest_event", "title": "largest single event of a year (OEP)",
+		"loss_mean": ftoa(o.Mean), "loss_p95": ftoa(o.P95), "loss_p99": ftoa(o.P99)})
 	for _, x := range s.Findings {
 		m := map[string]string{"kind": "finding", "id": x.ID, "title": x.Title, "site": x.Site, "class": x.Class,
 			"loss_mean": ftoa(x.AnnualLoss.Mean), "loss_p95": ftoa(x.AnnualLoss.P95), "loss_p99": ftoa(x.AnnualLoss.P99)}
@@ -70,7 +74,11 @@ func WriteCSV(w io.Writer, s *analysis.Summary) error {
 			"rank": strconv.Itoa(x.Rank)})
 	}
 	for _, x := range s.Safeguards {
-		sg("safeguard", x)
+		kind := "safeguard"
+		if x.Kind == "insurance" {
+			kind = "insurance" // a policy: a safeguard of kind insurance
+		}
+		sg(kind, x)
 	}
 	for _, x := range s.Portfolios {
 		sg("portfolio", x)
@@ -96,7 +104,11 @@ func WritePointCSV(w io.Writer, r *model.PointResult) error {
 			strings.Join(f.Safeguards, " "), strings.Join(f.SharedWith, " "), strings.Join(f.Covers, " "), cur})
 	}
 	for _, s := range r.Safeguards {
-		cw.Write([]string{"safeguard", s.ID, s.Title, "", "", "", "", "", "", "", "",
+		kind := "safeguard"
+		if s.Kind == "insurance" {
+			kind = "insurance"
+		}
+		cw.Write([]string{kind, s.ID, s.Title, "", "", "", "", "", "", "", "",
 			ftoa(s.Reduction), ftoa(s.Cost), ftoa(s.Savings), fp(s.Ratio), "", "", strings.Join(s.Findings, " "), cur})
 	}
 	t := r.Totals

@@ -107,4 +107,14 @@ func TestSummaryCSVPlainDecimals(t *testing.T) {
 	if strings.Contains(b.String(), "e+") || strings.Contains(b.String(), "e-0") {
 		t.Errorf("summary.csv holds an exponent")
 	}
+	// issue 18: the occurrence row, the OEP's mean, P95 and P99
+	occ := rows[1]
+	if occ[col["kind"]] != "occurrence" {
+		t.Fatalf("second row %v, want the occurrence", occ[:3])
+	}
+	for c, want := range map[string]float64{"loss_mean": sum.Occurrence.Mean, "loss_p95": sum.Occurrence.P95, "loss_p99": sum.Occurrence.P99} {
+		if got, err := strconv.ParseFloat(occ[col[c]], 64); err != nil || got != want || want <= 0 {
+			t.Errorf("occurrence %s %q, summary %v", c, occ[col[c]], want)
+		}
+	}
 }

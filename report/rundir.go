@@ -16,7 +16,8 @@ import (
 // The files of an output directory. A run's (or a merge's): summary.json, summary.csv,
 // results.xlsx, every chart of charts.All in each of ChartFormats, and report.html; with --voi,
 // voi.csv; with --trials-file, trials.parquet. A
-// sensitivity run's: sensitivity.json and the tornado chart.
+// sensitivity run's: sensitivity.json and the tornado chart. A value-of-information run's (voi
+// --out): voi.json, voi.csv and the ranked chart of the inputs' EVPPI (voi.svg, voi.png).
 
 // ChartFormats are the file extensions every chart is written in.
 var ChartFormats = []string{".svg", ".png"}
@@ -100,6 +101,25 @@ func WriteSensitivity(stage *Staging, r *analysis.SensitivityResult) error {
 		for _, ext := range ChartFormats {
 			if err := c.Save(stage.Path(c.Name + ext)); err != nil {
 				return err
+			}
+		}
+	}
+	return nil
+}
+
+// WriteVOI writes voi.json, voi.csv and, when there is an input to rank, the ranked chart of the
+// inputs' EVPPI (voi.svg, voi.png) into the staging area.
+func WriteVOI(stage *Staging, r *analysis.VOIResult) error {
+	if err := stage.WriteFile("voi.json", func(w io.Writer) error { return WriteJSON(w, r) }); err != nil {
+		return err
+	}
+	if err := stage.WriteFile("voi.csv", func(w io.Writer) error { return WriteVOICSV(w, r) }); err != nil {
+		return err
+	}
+	if c, ok := charts.VOI(r); ok {
+		for _, ext := range ChartFormats {
+			if err := c.Save(stage.Path(c.Name + ext)); err != nil {
+				return fmt.Errorf("chart %s: %w", c.Name+ext, err)
 			}
 		}
 	}

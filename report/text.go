@@ -163,6 +163,9 @@ func writeSafeguardTable(w io.Writer, s *analysis.Summary) {
 			if r.Alternative {
 				alt = " (alt.)"
 			}
+			if r.Kind == "insurance" {
+				alt += " (insurance)"
+			}
 			name := nameOr(r.Title, r.ID)
 			if len(r.Members) > 0 {
 				name = fmt.Sprintf("%s (%d)", name, len(r.Members))

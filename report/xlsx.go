@@ -104,8 +104,8 @@ type kv struct {
 	style int
 }
 
-// WriteXLSX writes results.xlsx: sheets Summary, Findings, Safeguards, Portfolios, Sensitivity
-// (when run), Provenance and Charts (the charts as PNG images). Numbers are numbers, amounts carry
+// WriteXLSX writes results.xlsx: sheets Summary, Findings, Safeguards, Portfolios, Exceedance (the
+// annual loss and the largest single event, AEP and OEP, at the same levels), Sensitivity (when run), Provenance and Charts (the charts as PNG images). Numbers are numbers, amounts carry
 // the scenario's currency format, and each sheet's header row is frozen. A safeguard acting on
 // several findings is one row, its cost and savings counted once.
 func WriteXLSX(out io.Writer, s *analysis.Summary, charts []Image) error {
@@ -187,12 +187,23 @@ func WriteXLSX(out io.Writer, s *analysis.Summary, charts []Image) error {
 			{"point savings", 1, func(x analysis.SafeguardStats) any { return x.PointSavings }},
 			{"point ratio", 3, func(x analysis.SafeguardStats) any { return ptr(x.PointRatio) }},
 		}...)
+		if !portfolio {
+			cols = append(cols, xlsxCol[analysis.SafeguardStats]{"kind", 0, func(x analysis.SafeguardStats) any {
+				if x.Kind == "" {
+					return "control"
+				}
+				return x.Kind // insurance
+			}})
+		}
 		return cols
 	}
 	if err := writeTable(w, "Safeguards", sgCols(false), s.Safeguards); err != nil {
 		return err
 	}
 	if err := writeTable(w, "Portfolios", sgCols(true), s.Portfolios); err != nil {
+		return err
+	}
+	if err := writeTable(w, "Exceedance", exceedanceCols(), exceedanceRows(s)); err != nil {
 		return err
 	}
 	if sens := s.Sensitivity; sens != nil {
@@ -234,6 +245,30 @@ func WriteXLSX(out io.Writer, s *analysis.Summary, charts []Image) error {
 	}
 	_, err = out.Write(b.Bytes())
 	return err
+}
+
+// exceedanceRow is one level of the Exceedance sheet: the annual loss curve (AEP) and the
+// occurrence curve (OEP) at the same loss.
+type exceedanceRow struct{ loss, aep, oep float64 }
+
+func exceedanceRows(s *analysis.Summary) []exceedanceRow {
+	rows := make([]exceedanceRow, len(s.Exceedance))
+	for i, e := range s.Exceedance {
+		rows[i] = exceedanceRow{loss: e.Loss, aep: e.Probability}
+		// The occurrence curve is given at the annual curve's own levels.
+		if i < len(s.Occurrence.Exceedance) && s.Occurrence.Exceedance[i].Loss == e.Loss {
+			rows[i].oep = s.Occurrence.Exceedance[i].Probability
+		}
+	}
+	return rows
+}
+
+func exceedanceCols() []xlsxCol[exceedanceRow] {
+	return []xlsxCol[exceedanceRow]{
+		{"loss", 1, func(x exceedanceRow) any { return x.loss }},
+		{"P(annual loss > loss) (AEP)", 2, func(x exceedanceRow) any { return x.aep }},
+		{"P(largest single event > loss) (OEP)", 2, func(x exceedanceRow) any { return x.oep }},
+	}
 }
 
 func (w *xlsxWriter) keyValues(sheet string, rows []kv) error {
@@ -294,6 +329,15 @@ func summaryRows(s *analysis.Summary) []kv {
 		{"TVaR 99%", l.TVaR99, 1},
 		{"probability of a year without loss", l.PZero, 2},
 	}
+	o := s.Occurrence
+	rows = append(rows,
+		kv{"largest single event (OEP) mean", o.Mean, 1},
+		kv{"largest single event (OEP) mean, 95% CI low", o.CI95[0], 1},
+		kv{"largest single event (OEP) mean, 95% CI high", o.CI95[1], 1},
+		kv{"largest single event (OEP) P50", o.P50, 1},
+		kv{"largest single event (OEP) P90", o.P90, 1},
+		kv{"largest single event (OEP) P95", o.P95, 1},
+		kv{"largest single event (OEP) P99", o.P99, 1})
 	if r := s.Recommended; r != nil {
 		rows = append(rows, kv{"annual loss mean with " + r.Name, r.AnnualLoss.Mean, 1},
 			kv{"annual loss P99 with " + r.Name, r.AnnualLoss.P99, 1})

@@ -81,7 +81,7 @@ func TestXLSXIndependentReader(t *testing.T) {
 		t.Fatal(err)
 	}
 	sheets, pics := readXLSX(t, path)
-	for _, name := range []string{"Summary", "Findings", "Safeguards", "Portfolios", "Provenance", "Charts"} {
+	for _, name := range []string{"Summary", "Findings", "Safeguards", "Portfolios", "Exceedance", "Provenance", "Charts"} {
 		if _, ok := sheets[name]; !ok {
 			t.Fatalf("no sheet %s", name)
 		}
@@ -92,6 +92,25 @@ func TestXLSXIndependentReader(t *testing.T) {
 	ale := value(t, sheets["Summary"], "ALE mean")
 	if ale[0] != "n" || ale[1].(float64) != sum.ALE.Mean {
 		t.Errorf("Summary: ALE mean %v, summary.json %v", ale, sum.ALE.Mean)
+	}
+	// issue 18: the occurrence (OEP) beside the annual loss
+	for key, want := range map[string]float64{"largest single event (OEP) mean": sum.Occurrence.Mean,
+		"largest single event (OEP) P50": sum.Occurrence.P50, "largest single event (OEP) P90": sum.Occurrence.P90,
+		"largest single event (OEP) P95": sum.Occurrence.P95, "largest single event (OEP) P99": sum.Occurrence.P99} {
+		if v := value(t, sheets["Summary"], key); v[0] != "n" || v[1].(float64) != want || want <= 0 {
+			t.Errorf("Summary: %s %v, summary.json %v", key, v, want)
+		}
+	}
+	ex := sheets["Exceedance"]
+	if len(ex.Rows) != len(sum.Exceedance)+1 || len(sum.Exceedance) < 2 {
+		t.Fatalf("Exceedance: %d rows, want a header and %d levels", len(ex.Rows), len(sum.Exceedance))
+	}
+	for i, e := range sum.Exceedance {
+		row := ex.Rows[i+1]
+		o := sum.Occurrence.Exceedance[i]
+		if row[0][1].(float64) != e.Loss || row[1][1].(float64) != e.Probability || row[2][1].(float64) != o.Probability {
+			t.Errorf("Exceedance row %d: %v %v %v, want %v %v %v", i+2, *row[0], *row[1], *row[2], e.Loss, e.Probability, o.Probability)
+		}
 	}
 	if got := sheets["Summary"].Formats; len(got) == 0 || got[0] != `"$"#,##0;-"$"#,##0` {
 		t.Errorf("Summary number formats %v, want the dollar format", got)

@@ -20,6 +20,13 @@ func Check(s *model.Scenario) error {
 // the asset and every finding of the group.
 func (p *plan) tooManySafeguards(u *pUnit) error {
 	s := p.s
+	if u.policy > 0 {
+		k := p.safeguards[u.policySG].sIdx
+		sg := &s.Safeguards[k]
+		return model.Errors{{File: s.File, Line: sg.Insurance.Pos.Line, Col: sg.Insurance.Pos.Col, Field: fmt.Sprintf("safeguards[%d].insurance", k),
+			Msg: fmt.Sprintf("policy %q and the %d controls acting on what it covers (or on findings sharing its findings' assets) are weighed together; at most %d are supported: split the policy's findings between policies",
+				sg.ID, len(u.sgs)-1, maxUnitSafeguards)}}
+	}
 	first := s.Findings[p.findings[u.members[0]].sIdx]
 	if u.correction && first.Asset >= 0 {
 		a := s.Assets[first.Asset]

@@ -307,6 +307,9 @@ type worker struct {
 	warm     bool // a trial has run: the certain findings' ALE(theta) and sums are in place
 	sink     TrialSink
 	cols     []int // quantity index of each sink column after the trial index
+	// insurance.go: per member of a policy's unit, the controls' adjustment and the loss scale
+	polAdj   []model.Adjust
+	polScale []float64
 }
 
 func newWorker(p *plan, seed uint64, exactTotals bool) *worker {
@@ -357,6 +360,7 @@ func newWorker(p *plan, seed uint64, exactTotals bool) *worker {
 			w.fastR[k].loss = w.st[ff.vLoss].r
 		}
 	}
+	w.initPolicies()
 	for i := range p.findings {
 		w.lossMean[i] = p.findings[i].lossMean
 		if lm := p.findings[i].lossModel; lm != nil && len(lm.Params) > 0 {

@@ -27,7 +27,8 @@ type plan struct {
 
 	safeguards         []pSafeguard
 	units              []pUnit
-	unitOf             []int // unit of each plan finding
+	policies           []pPolicy // insurance policies (insurance.go), each with a unit after all others
+	unitOf             []int     // unit of each plan finding
 	variants           []pVariant
 	nSafeguardVariants int // variants[:n] are the safeguards alone, then the named portfolios, then extra sets
 	nPortfolioVariants int // variants[n:n+m] are the named portfolios

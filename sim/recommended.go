@@ -7,6 +7,11 @@ type pRec struct {
 	name    string
 	members []int
 	effects [][][2]int // per finding: (safeguard, effect) pairs of the set acting on it
+	// the set's insurance policies (plan.policies indices), each with its unit's mask for the set,
+	// and the findings they cover, whose retained loss they give (insurance.go)
+	policies []int
+	masks    []uint32
+	covered  []bool
 }
 
 // compileRecommended marks the findings the set acts on so that their events are kept (with a
@@ -27,6 +32,7 @@ func (p *plan) compileRecommended(members []int, name string) {
 			}
 		}
 	}
+	p.compileRecommendedPolicies(r)
 	p.rec = r
 }
 
@@ -55,7 +61,13 @@ func (w *worker) recommendedLoss() float64 {
 	total := 0.0
 	p.capAssets(w.tmp)
 	for i := range p.findings {
+		if len(p.rec.policies) > 0 && p.rec.covered[i] {
+			continue // its retained loss is the policy's (insurance.go)
+		}
 		total += w.tmp[i]
+	}
+	if len(p.rec.policies) > 0 {
+		total += w.recommendedPolicies()
 	}
 	return total
 }

@@ -165,6 +165,14 @@ func (r *Result) Variants() []VariantInfo {
 					vinfo.Findings = append(vinfo.Findings, e.finding)
 				}
 			}
+			if pi := r.p.safeguards[k].policy; pi > 0 {
+				for _, fi := range r.p.policies[pi-1].covered {
+					if !seen[fi] {
+						seen[fi] = true
+						vinfo.Findings = append(vinfo.Findings, fi)
+					}
+				}
+			}
 		}
 		out[vi] = vinfo
 	}

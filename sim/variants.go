@@ -27,6 +27,7 @@ type pSafeguard struct {
 	oneTime pEst
 	annual  pEst
 	effects []pEffect
+	policy  int // 1 + its index in plan.policies when it is an insurance policy (insurance.go), else 0
 }
 
 type pEffect struct {
@@ -48,7 +49,9 @@ type pUnit struct {
 	eff [][]int
 	// qTable is the first of the unit's 2^len(sgs) table quantities (Options.UnitTables), -1 when
 	// not laid out; quantity qTable+mask is its ALE with the safeguards of mask.
-	qTable int
+	qTable   int
+	policy   int // 1 + the index in plan.policies of the policy whose payout it is (insurance.go), else 0
+	policySG int // that policy's plan safeguard index
 }
 
 type pVariant struct {
@@ -131,6 +134,7 @@ func (p *plan) compileSafeguards(extra [][]int) error {
 			}
 		}
 	}
+	p.compilePolicies()
 	for ui := range p.units {
 		u := &p.units[ui]
 		if len(u.sgs) > maxUnitSafeguards {
@@ -182,8 +186,14 @@ func (p *plan) compileSafeguards(extra [][]int) error {
 	return nil
 }
 
-// maskOf is the bitmask of the unit's own safeguards that are in a set (in[k] for safeguard k).
-func (u *pUnit) maskOf(in []bool) uint32 { return maskOf(u.sgs, in) }
+// maskOf is the bitmask of the unit's own safeguards that are in a set (in[k] for safeguard k);
+// 0 for a policy's unit when the policy is not in the set (its ALE is then 0 whatever the controls).
+func (u *pUnit) maskOf(in []bool) uint32 {
+	if u.policy > 0 && !in[u.policySG] {
+		return 0
+	}
+	return maskOf(u.sgs, in)
+}
 
 // maskOf is the bitmask over sgs (bit b: safeguard sgs[b]) of the safeguards in a set.
 func maskOf(sgs []int, in []bool) uint32 {
@@ -251,6 +261,9 @@ func (w *worker) drawSafeguards() {
 // unitBase is the unit's ALE(theta) with no safeguard: a finding's closed form, or the negated
 // excess of its asset over its value.
 func (w *worker) unitBase(u *pUnit) float64 {
+	if u.policy > 0 {
+		return 0 // no payout without the policy
+	}
 	if u.correction {
 		return -w.excess[u.asset]
 	}
@@ -260,6 +273,9 @@ func (w *worker) unitBase(u *pUnit) float64 {
 // unitWith is the unit's ALE(theta) with the safeguards of mask in place.
 func (w *worker) unitWith(u *pUnit, mask uint32) float64 {
 	p := w.p
+	if u.policy > 0 {
+		return w.policyWith(u, mask)
+	}
 	if !u.correction {
 		fi := u.members[0]
 		adj := model.NoAdjust()

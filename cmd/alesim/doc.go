@@ -10,7 +10,7 @@
 //	           [--out DIR [--force] [--trials-file] [--sip [--sip-of COLUMNS]]] [--shard K/N|env --out DIR]
 //	           [--quiet] SCENARIO
 //	alesim sensitivity [--target ale|savings:ID] [--trials N] [--format table|json] [--out DIR] SCENARIO
-//	alesim voi [--options ID,ID] [--budget AMOUNT] [--trials N] [--format table|csv|json] SCENARIO
+//	alesim voi [--options ID,ID] [--budget AMOUNT] [--trials N] [--format table|csv|json] [--out DIR [--force]] SCENARIO
 //	alesim sensitivity --list SCENARIO
 //	alesim merge [--out DIR] [--format table|json] SHARD_DIR...
 //	alesim plot DIR
@@ -35,7 +35,9 @@
 // shard of the trials for merge. sensitivity ranks the uncertain inputs by how much of a target they decide; with
 // --list it prints their names, one a line, as a scenario's correlations section names them. voi
 // values, in money, knowing each uncertain input before deciding among doing nothing, the
-// safeguards, the portfolios and the budget's sets (EVPI and each input's EVPPI). plot re-draws a
+// safeguards, the portfolios and the budget's sets (EVPI and each input's EVPPI); its --out writes
+// voi.json, voi.csv and the ranked chart (voi.svg, voi.png), staged and committed whole as run
+// --out is, and refused over a non-empty directory unless --force. plot re-draws a
 // saved run's charts. compare runs two scenarios on one seed and reports each figure before and
 // after with the paired 95% interval of the change (two saved runs: unpaired, said so). import
 // converts a register into commented YAML; template writes an empty register workbook; schema

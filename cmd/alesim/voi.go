@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -19,7 +20,8 @@ const voiTrials = 200000
 
 // runVOI values the information about a scenario's uncertain inputs for a decision.
 func runVOI(ctx context.Context, stdout, stderr io.Writer, args []string) error {
-	var format, options string
+	var format, options, out string
+	var force bool
 	var trials int64
 	var seed uint64
 	var workers int
@@ -31,6 +33,8 @@ func runVOI(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	fs.Uint64Var(&seed, "seed", sim.DefaultSeed, "seed of every random stream")
 	fs.IntVar(&workers, "workers", runtime.GOMAXPROCS(0), "goroutines; results do not depend on it")
 	fs.StringVar(&format, "format", "table", "output format: "+report.VOIFormats.Names())
+	fs.StringVar(&out, "out", "", "also write voi.json, voi.csv and the ranked chart of the inputs (voi.svg, voi.png) into this directory")
+	fs.BoolVar(&force, "force", false, "with --out: replace a directory that already holds results")
 	path, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -43,10 +47,24 @@ func runVOI(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 		return usagef("voi: --trials must be at least 100 (got %d)", trials)
 	case budget < 0:
 		return usagef("voi: --budget must be an amount > 0 (got %g)", budget)
+	case out == "" && force:
+		return usagef("voi: --force goes with --out DIR")
 	}
 	s, err := loadScenario(path)
 	if err != nil {
 		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
+	// The directory is staged before any work, as run --out does: a refused one costs no run, and
+	// nothing is put in place unless every file is written.
+	var stage *report.Staging
+	if out != "" {
+		var abort func()
+		if stage, abort, err = stageOut(ctx, "voi", out, force, path); err != nil {
+			return err
+		}
+		defer abort()
 	}
 	cfg := sim.DefaultConfig()
 	cfg.Trials, cfg.Seed, cfg.Workers, cfg.Version = trials, seed, workers, Version
@@ -54,11 +72,21 @@ func runVOI(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	if options != "" {
 		o.Options = strings.Split(options, ",")
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
-	defer stop()
 	r, err := analysis.VOI(ctx, s, cfg, o)
 	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		return usagef("voi: %v", err)
+	}
+	if stage != nil {
+		if err := report.WriteVOI(stage, r); err != nil {
+			return err
+		}
+		if err := commitOut(ctx, stage); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "alesim: wrote %s (voi.json, voi.csv, voi.svg, voi.png)\n", out)
 	}
 	return w.Write(stdout, r)
 }
