@@ -85,11 +85,22 @@ func genTables() []byte {
 		llo := round(bnew().Sub(l, bf(lhi)))
 		fmt.Fprintf(&b, "\t{%s, %s, %s, %s, %s},\n", hexf(invc), hexf(chi), hexf(clo), hexf(lhi), hexf(llo))
 	}
+	fmt.Fprintf(&b, "}\n\n")
+
+	// log(k!) correctly rounded, k < logFactN.
+	fmt.Fprintf(&b, "// logFact[k] is log(k!) correctly rounded.\n")
+	fmt.Fprintf(&b, "var logFact = [logFactN]float64{\n")
+	fact := new(big.Int).SetInt64(1)
+	for k := range logFactN {
+		if k > 1 {
+			fact.Mul(fact, big.NewInt(int64(k)))
+		}
+		fmt.Fprintf(&b, "\t%s,\n", hexf(round(bigLog(bnew().SetInt(fact)))))
+	}
 	fmt.Fprintf(&b, "}\n")
 	out, err := format.Source(b.Bytes())
 	if err != nil {
 		panic(err)
 	}
-	_ = big.ToNearestEven
 	return out
 }
