@@ -106,7 +106,7 @@ func searchBudget(ctx context.Context, s *model.Scenario, cfg sim.Config, budget
 		sav, c := 0.0, 0.0
 		for ui, u := range units {
 			if mask := u.Mask(in); mask != 0 {
-				sav += A * (table(ui, 0) - table(ui, mask))
+				sav += float64(A * (table(ui, 0) - table(ui, mask)))
 			}
 		}
 		for _, k := range set {
@@ -248,7 +248,7 @@ func greedy(cands []int, budget float64, eval func([]int) (float64, float64), co
 				sav, c := eval(trial)
 				if c <= budget {
 					consider(trial)
-					if sav > cur+1e-9*math.Abs(cur) {
+					if sav > cur+float64(1e-9*math.Abs(cur)) {
 						set, cur, improved = trial, sav, true
 						break
 					}

@@ -221,7 +221,7 @@ func pairedChange(x, y []float64) Change {
 	var ss float64
 	for i := range x {
 		e := (y[i] - x[i]) - m
-		ss += e * e
+		ss += float64(e * e)
 	}
 	sd := 0.0
 	if n > 1 {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/alesim/alesim/internal/xmath"
 	"github.com/alesim/alesim/model"
 	"github.com/alesim/alesim/sim"
 )
@@ -207,19 +208,19 @@ func histogram(q sim.Quantiler, n float64) Histogram {
 	if !(lo > 0) || !(hi > 0) || math.IsInf(hi, 0) {
 		return h
 	}
-	a, b := math.Log10(lo), math.Log10(hi)
+	a, b := xmath.Log10(lo), xmath.Log10(hi)
 	if b-a < 1e-9 {
 		a, b = a-0.5, b+0.5
 	}
 	const bins = 50
 	// The first edge sits just below the smallest loss so that it is counted.
-	a -= (b - a) * 1e-9
+	a -= float64((b - a) * 1e-9)
 	for i := 0; i <= bins; i++ {
 		h.Log10Edges = append(h.Log10Edges, a+(b-a)*float64(i)/bins)
 	}
 	for i := 0; i < bins; i++ {
-		lo := math.Pow(10, h.Log10Edges[i])
-		hi := math.Pow(10, h.Log10Edges[i+1])
+		lo := xmath.Pow(10, h.Log10Edges[i])
+		hi := xmath.Pow(10, h.Log10Edges[i+1])
 		c := n * (q.Exceed(lo) - q.Exceed(hi))
 		if i == bins-1 {
 			c = n * q.Exceed(lo)
@@ -371,9 +372,9 @@ func exceedanceCurve(q sim.Quantiler) []ExceedancePoint {
 		return out
 	}
 	const n = 48
-	step := math.Log(hi/lo) / (n - 1)
+	step := xmath.Log(hi/lo) / (n - 1)
 	for k := 0; k < n; k++ {
-		x := lo * math.Exp(float64(k)*step)
+		x := lo * xmath.Exp(float64(k)*step)
 		if k == n-1 {
 			x = hi
 		}

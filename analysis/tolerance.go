@@ -3,6 +3,7 @@ package analysis
 import (
 	"math"
 
+	"github.com/alesim/alesim/internal/xmath"
 	"github.com/alesim/alesim/model"
 	"github.com/alesim/alesim/sim"
 )
@@ -60,9 +61,9 @@ func checkTolerance(pts []model.TolerancePoint, q sim.Quantiler) ToleranceCheck 
 		xs = append(xs, p.Loss)
 	}
 	if hi > lo {
-		step := math.Log(hi/lo) / (toleranceGrid - 1)
+		step := xmath.Log(hi/lo) / (toleranceGrid - 1)
 		for k := 0; k < toleranceGrid; k++ {
-			xs = append(xs, lo*math.Exp(float64(k)*step))
+			xs = append(xs, lo*xmath.Exp(float64(k)*step))
 		}
 	} else {
 		xs = append(xs, lo)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/alesim/alesim/internal/xmath"
 	"github.com/alesim/alesim/model"
 	"github.com/alesim/alesim/sim"
 )
@@ -289,7 +290,7 @@ func meanSE(x []float64) (float64, float64) {
 	m := mean(x)
 	ss := 0.0
 	for _, v := range x {
-		ss += (v - m) * (v - m)
+		ss += float64((v - m) * (v - m))
 	}
 	if n < 2 {
 		return m, 0
@@ -391,7 +392,7 @@ func (d *decision) evppi(x []float64) VOIInput {
 			}
 			m, ss := sum[o]/nb, 0.0
 			for _, t := range order[start:end] {
-				ss += (g[t] - m) * (g[t] - m)
+				ss += float64((g[t] - m) * (g[t] - m))
 			}
 			sd := 0.0
 			if nb > 1 {
@@ -400,8 +401,8 @@ func (d *decision) evppi(x []float64) VOIInput {
 			sumSD += sd
 			maxSD = max(maxSD, sd)
 		}
-		b := math.Min(sumSD/math.Sqrt(2*math.Pi*nb), maxSD*math.Sqrt(2*math.Log(float64(nopt))/nb))
-		bias += nb / float64(n) * b
+		b := math.Min(sumSD/math.Sqrt(2*math.Pi*nb), maxSD*math.Sqrt(2*xmath.Log(float64(nopt))/nb))
+		bias += float64(nb / float64(n) * b)
 		start = end
 	}
 	v, se := meanSE(h)

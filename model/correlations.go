@@ -430,7 +430,7 @@ func projectPSD(a [][]float64) [][]float64 {
 			x := 0.0
 			for k, l := range vals {
 				if l > 0 {
-					x += q.At(i, k) * l * q.At(j, k)
+					x += float64(q.At(i, k) * l * q.At(j, k))
 				}
 			}
 			out[i][j] = x
@@ -473,8 +473,8 @@ func NearestCorrelation(a [][]float64) [][]float64 {
 				if i == j {
 					next = 1
 				}
-				diff += (next - x[i][j]) * (next - x[i][j])
-				norm += next * next
+				diff += float64((next - x[i][j]) * (next - x[i][j]))
+				norm += float64(next * next)
 				y[i][j] = next
 			}
 		}

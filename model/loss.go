@@ -91,10 +91,10 @@ func (d product) Mean() float64 {
 func (d product) Variance() float64 {
 	m2, m := 1.0, 1.0
 	for _, f := range d.fs {
-		m2 *= f.Variance() + f.Mean()*f.Mean()
+		m2 *= f.Variance() + float64(f.Mean()*f.Mean())
 		m *= f.Mean()
 	}
-	return m2 - m*m
+	return m2 - float64(m*m)
 }
 
 func (d product) Support() (float64, float64) {

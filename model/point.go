@@ -168,7 +168,7 @@ func (s *Scenario) pointNewALE(sel []int) []float64 {
 			if s.EventsOf(f) == Bernoulli {
 				afe = min(afe, 1)
 			}
-			paid[j] = afe * pol.PerEvent(adj.Loss(f.Loss.Point))
+			paid[j] = float64(afe * pol.PerEvent(adj.Loss(f.Loss.Point)))
 			tot += paid[j]
 		}
 		scale := 1.0
@@ -176,7 +176,7 @@ func (s *Scenario) pointNewALE(sel []int) []float64 {
 			scale = pol.AggregateLimit / tot
 		}
 		for j, fi := range pol.Findings {
-			out[fi] -= paid[j] * scale
+			out[fi] -= float64(paid[j] * scale)
 		}
 	}
 	return out
@@ -199,7 +199,7 @@ func (s *Scenario) Point(sel []int) *PointResult {
 	}
 	costOf := func(k int) float64 {
 		sg := &s.Safeguards[k]
-		return sg.OneTimeCost.Point + A*sg.AnnualCost.Point
+		return sg.OneTimeCost.Point + float64(A*sg.AnnualCost.Point)
 	}
 	ale := make([]float64, len(s.Findings))
 	for i := range s.Findings {
@@ -243,7 +243,7 @@ func (s *Scenario) Point(sel []int) *PointResult {
 		group := groups[root[i]]
 		groupReduction := 0.0
 		for _, j := range group.findings {
-			groupReduction += A * (ale[j] - newALE[j])
+			groupReduction += float64(A * (ale[j] - newALE[j]))
 			if j != i {
 				row.SharedWith = append(row.SharedWith, s.Findings[j].ID)
 			}
@@ -268,7 +268,7 @@ func (s *Scenario) Point(sel []int) *PointResult {
 		alone := s.pointNewALE([]int{k})
 		for _, fi := range sg.Targets() {
 			row.Findings = append(row.Findings, s.Findings[fi].ID)
-			row.Reduction += A * (ale[fi] - alone[fi])
+			row.Reduction += float64(A * (ale[fi] - alone[fi]))
 		}
 		row.Savings = row.Reduction - row.Cost
 		row.Ratio = ratio(row.Cost, row.Savings)
@@ -280,7 +280,7 @@ func (s *Scenario) Point(sel []int) *PointResult {
 		r.Totals.Cost += row.Cost
 	}
 	t := &r.Totals
-	t.LossNow, t.LossAfter = A*t.ALE, A*t.NewALE
+	t.LossNow, t.LossAfter = float64(A*t.ALE), float64(A*t.NewALE)
 	t.Reduction = t.LossNow - t.LossAfter
 	t.Savings = t.Reduction - t.Cost
 	t.Ratio = ratio(t.Cost, t.Savings)

@@ -1,6 +1,10 @@
 package model
 
-import "math"
+import (
+	"math"
+
+	"github.com/alesim/alesim/internal/xmath"
+)
 
 // TolerancePoint is a point of the risk tolerance curve: the board accepts at most Probability a
 // year of an annual loss above Loss.
@@ -27,9 +31,9 @@ func Tolerance(pts []TolerancePoint, x float64) (p float64, ok bool) {
 	for i := 1; i < len(pts); i++ {
 		a, b := pts[i-1], pts[i]
 		if x <= b.Loss || i == len(pts)-1 {
-			t := (math.Log(x) - math.Log(a.Loss)) / (math.Log(b.Loss) - math.Log(a.Loss))
+			t := (xmath.Log(x) - xmath.Log(a.Loss)) / (xmath.Log(b.Loss) - xmath.Log(a.Loss))
 			t = math.Max(0, math.Min(1, t))
-			return math.Exp(math.Log(a.Probability) + t*(math.Log(b.Probability)-math.Log(a.Probability))), true
+			return xmath.Exp(xmath.Log(a.Probability) + float64(t*(xmath.Log(b.Probability)-xmath.Log(a.Probability)))), true
 		}
 	}
 	return 0, false

@@ -3,6 +3,8 @@ package sim
 import (
 	"fmt"
 	"math"
+
+	"github.com/alesim/alesim/internal/xmath"
 )
 
 // Correlated inputs: a Gaussian copula (DESIGN section 9).
@@ -69,7 +71,7 @@ func cholesky(r [][]float64) []float64 {
 	for j := range n {
 		d := r[j][j]
 		for k := range j {
-			d -= l[j*n+k] * l[j*n+k]
+			d -= float64(l[j*n+k] * l[j*n+k])
 		}
 		if d <= 1e-12 {
 			continue // column j stays 0
@@ -79,7 +81,7 @@ func cholesky(r [][]float64) []float64 {
 		for i := j + 1; i < n; i++ {
 			s := r[i][j]
 			for k := range j {
-				s -= l[i*n+k] * l[j*n+k]
+				s -= float64(l[i*n+k] * l[j*n+k])
 			}
 			l[i*n+j] = s / ljj
 		}
@@ -87,7 +89,7 @@ func cholesky(r [][]float64) []float64 {
 	for i := range n {
 		norm := 0.0
 		for k := 0; k <= i; k++ {
-			norm += l[i*n+k] * l[i*n+k]
+			norm += float64(l[i*n+k] * l[i*n+k])
 		}
 		if norm > 0 {
 			norm = math.Sqrt(norm)
@@ -116,7 +118,7 @@ func (w *worker) drawCorrelated() {
 			x := 0.0
 			row := c.chol[i*n : i*n+i+1]
 			for k, l := range row {
-				x += l * z[k]
+				x += float64(l * z[k])
 			}
 			w.cv[c.first+i] = e.d.Quantile(normCDF(x))
 		}
@@ -126,6 +128,6 @@ func (w *worker) drawCorrelated() {
 // normCDF is Phi(x) = erfc(-x / sqrt 2) / 2, kept inside the open interval (0, 1) so that the
 // quantile of an unbounded marginal stays finite.
 func normCDF(x float64) float64 {
-	u := 0.5 * math.Erfc(-x/math.Sqrt2)
+	u := 0.5 * xmath.Erfc(-x/math.Sqrt2)
 	return math.Min(math.Max(u, math.SmallestNonzeroFloat64), 1-0x1p-53)
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/alesim/alesim/internal/xmath"
 	"github.com/alesim/alesim/model"
 	"github.com/alesim/alesim/model/dist"
 	"golang.org/x/sync/errgroup"
@@ -616,7 +617,7 @@ func (w *worker) fastYear() {
 			case ff.lognormal:
 				r := rs.loss
 				for e := 0.0; e < n; e++ {
-					x := math.Exp(ff.mu + ff.sigma*r.NormFloat64())
+					x := xmath.Exp(ff.mu + float64(ff.sigma*r.NormFloat64()))
 					l += x
 					if x > mx {
 						mx = x
@@ -693,7 +694,7 @@ func (w *worker) fastFinding(i int) {
 			r := st[f.loss.vr].r
 			mu, sigma := f.lnMu, f.lnSigma
 			for k := 0.0; k < n; k++ {
-				x := math.Exp(mu + sigma*r.NormFloat64())
+				x := xmath.Exp(mu + float64(sigma*r.NormFloat64()))
 				l += x
 				if x > mx {
 					mx = x
@@ -775,7 +776,7 @@ func (w *worker) finding(i int, t int64) {
 		// The common case, without the interface call: exp(mu + sigma Z), as LogNormal.Rand.
 		r := st[f.loss.vr].r
 		for k := 0.0; k < n; k++ {
-			x := math.Exp(f.lnMu + f.lnSigma*r.NormFloat64())
+			x := xmath.Exp(f.lnMu + float64(f.lnSigma*r.NormFloat64()))
 			l += x
 			if x > mx {
 				mx = x
@@ -826,7 +827,7 @@ func (w *worker) findingALE(i int) float64 {
 	w.cf[i] = w.afe[i] * w.lossMean[i]
 	ale := w.cf[i]
 	if ex := w.excess[f.asset]; ex > 0 {
-		ale -= ex * (w.raw[i] / w.assetRaw[f.asset])
+		ale -= float64(ex * (w.raw[i] / w.assetRaw[f.asset]))
 	}
 	return ale
 }

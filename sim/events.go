@@ -3,6 +3,7 @@ package sim
 import (
 	"math"
 
+	"github.com/alesim/alesim/internal/xmath"
 	"github.com/alesim/alesim/model"
 	"github.com/alesim/alesim/model/dist"
 )
@@ -56,7 +57,7 @@ func (w *worker) eventLoss(i int, r *stream) float64 {
 	case f.loss.konst:
 		return f.loss.v
 	case f.lognormal:
-		return math.Exp(f.lnMu + f.lnSigma*r.r.NormFloat64())
+		return xmath.Exp(f.lnMu + float64(f.lnSigma*r.r.NormFloat64()))
 	}
 	return f.loss.d.Rand(r.r)
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/bits"
 
+	"github.com/alesim/alesim/internal/xmath"
 	"github.com/alesim/alesim/model"
 )
 
@@ -215,17 +216,17 @@ func (w *worker) policyYear(pol *pPolicy, u *pUnit, mask uint32, expected bool) 
 				lambda = math.Min(lambda, 1)
 			}
 			scale := a.LossScale(w.lossMean[i])
-			retained += lambda * w.lossMean[i] * scale
+			retained += float64(lambda * w.lossMean[i] * scale)
 			if f.lognormal && !p.collapse {
 				// a lognormal loss, no aggregate limit (closed): lambda' E[per-event payout]
-				paid += lambda * lognormalLayer(f.lnMu, f.lnSigma, scale, t.Deductible, t.Limit)
+				paid += float64(lambda * lognormalLayer(f.lnMu, f.lnSigma, scale, t.Deductible, t.Limit))
 				continue
 			}
 			per := t.PerEvent(f.loss.v * scale)
 			switch {
 			case per <= 0 || lambda <= 0:
 			case p.collapse || math.IsInf(t.AggregateLimit, 1):
-				paid += lambda * per
+				paid += float64(lambda * per)
 			default: // one covered finding (closed): E[min(N per, A)]
 				paid += cappedMean(lambda, per, t.AggregateLimit, bern)
 			}
@@ -277,7 +278,7 @@ func (w *worker) policyYear(pol *pPolicy, u *pUnit, mask uint32, expected bool) 
 			for _, i := range g {
 				m := pol.member[i]
 				if w.keptEvent(i, e, adj[m]) {
-					x += w.ev[i][e] * sc[m]
+					x += float64(w.ev[i][e] * sc[m])
 				}
 			}
 			event(x)
@@ -300,9 +301,9 @@ func lognormalLayer(mu, sigma, c, d, l float64) float64 {
 	if !(c > 0) {
 		return 0
 	}
-	m := mu + math.Log(c)
-	mean := math.Exp(m + sigma*sigma/2)
-	phi := func(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
+	m := mu + xmath.Log(c)
+	mean := xmath.Exp(m + float64(sigma*sigma/2))
+	phi := func(x float64) float64 { return 0.5 * xmath.Erfc(-x/math.Sqrt2) }
 	lev := func(u float64) float64 {
 		switch {
 		case u <= 0:
@@ -310,8 +311,8 @@ func lognormalLayer(mu, sigma, c, d, l float64) float64 {
 		case math.IsInf(u, 1):
 			return mean
 		}
-		lu := math.Log(u)
-		return mean*phi((lu-m-sigma*sigma)/sigma) + u*phi(-(lu-m)/sigma)
+		lu := xmath.Log(u)
+		return float64(mean*phi((lu-m-float64(sigma*sigma))/sigma)) + float64(u*phi(-(lu-m)/sigma))
 	}
 	return math.Max(lev(d+l)-lev(d), 0)
 }

@@ -6,6 +6,7 @@ import (
 
 	"gonum.org/v1/gonum/mathext"
 
+	"github.com/alesim/alesim/internal/xmath"
 	"github.com/alesim/alesim/model"
 	"github.com/alesim/alesim/model/dist"
 )
@@ -536,7 +537,7 @@ func cappedMean(lambda, L, V float64, bernoulli bool) float64 {
 	if m >= 1 {
 		below = mathext.GammaIncRegComp(m, lambda)
 	}
-	return L*lambda*below + V*(1-mathext.GammaIncRegComp(m+1, lambda))
+	return float64(L*lambda*below) + float64(V*(1-mathext.GammaIncRegComp(m+1, lambda)))
 }
 
 // setConstRate marks a finding whose own AFE is certain (no hazard, Poisson events), so that its
@@ -551,6 +552,6 @@ func (f *pFinding) setConstRate() {
 		f.constRate = f.constRate && x.konst
 		f.rate *= x.v
 	}
-	f.expNeg = math.Exp(-f.rate)
+	f.expNeg = xmath.Exp(-f.rate)
 	f.inversion = f.constRate && f.rate < dist.InversionLimit
 }

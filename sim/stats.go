@@ -36,7 +36,7 @@ func (m *moments) add(q []float64, vary []int) {
 	for _, i := range vary {
 		d := q[i] - sh[i]
 		s1[i] += d
-		s2[i] += d * d
+		s2[i] += float64(d * d)
 	}
 	// q[0] and q[1] are the total loss and ALE (the first entries of every layout).
 	if math.IsInf(q[0], 0) || math.IsNaN(q[0]) || math.IsInf(q[1], 0) || math.IsNaN(q[1]) {
@@ -286,12 +286,12 @@ func (e exactQ) Quantile(p float64) float64 {
 	if n == 0 {
 		return math.NaN()
 	}
-	h := float64(n-1) * p
+	h := float64(float64(n-1) * p)
 	lo := int(math.Floor(h))
 	if lo >= n-1 {
 		return e.v[n-1]
 	}
-	return e.v[lo] + (h-float64(lo))*(e.v[lo+1]-e.v[lo])
+	return e.v[lo] + float64((h-float64(lo))*(e.v[lo+1]-e.v[lo]))
 }
 
 func (e exactQ) Exceed(x float64) float64 {
@@ -315,7 +315,7 @@ func (e exactQ) TailMean(p float64) float64 {
 		sum += x
 	}
 	if k >= 1 {
-		sum += (float64(k) - n*p) * e.v[k-1]
+		sum += float64((float64(k) - float64(n*p)) * e.v[k-1])
 	}
 	return sum / tail
 }
@@ -389,7 +389,7 @@ func (k sketchQ) TailMean(p float64) float64 {
 	left, sum := tail, 0.0
 	for _, b := range bins {
 		take := math.Min(b.c, left)
-		sum += take * b.v
+		sum += float64(take * b.v)
 		left -= take
 		if left <= 0 {
 			break

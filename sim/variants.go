@@ -348,8 +348,8 @@ func (w *worker) variants(totalALE float64) {
 		for _, um := range v.units {
 			red += w.unitBaseVal[um.unit] - w.unitWith(&p.units[um.unit], um.mask)
 		}
-		cost := one + A*ann
-		sav := A*red - cost
+		cost := one + float64(A*ann)
+		sav := float64(A*red) - cost
 		q[v.qSavings] = sav
 		q[v.qReduction] = A * red
 		q[v.qCost] = cost

@@ -144,7 +144,7 @@ func logTable(ix uint64) (hi, lo float64) {
 	k := int64(tmp) >> 52
 	z := math.Float64frombits(ix - tmp&(0xfff<<52))
 	e := &logTab[i]
-	r := float64((z-e.chi)-e.clo) * e.invc
+	r := float64(float64((z-e.chi)-e.clo) * e.invc)
 	kd := float64(k)
 	w := float64(kd*ln2hi) + e.logchi // exact
 	hi = w + r
@@ -229,4 +229,4 @@ func Log1p(x float64) float64 {
 }
 
 // Log10 returns the decimal logarithm of x (as math.Log10 does, log(x) * (1/ln 10)).
-func Log10(x float64) float64 { return Log(x) * (1 / math.Ln10) }
+func Log10(x float64) float64 { return float64(Log(x) * (1 / math.Ln10)) }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/alesim/alesim/internal/xmath"
 	"gonum.org/v1/gonum/mathext"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -42,16 +43,16 @@ func NewBeta(alpha, beta, min, max float64) (Beta, error) {
 func (d Beta) Rand(r *rand.Rand) float64 {
 	lx := logGammaRand(r, d.Alpha)
 	ly := logGammaRand(r, d.Beta)
-	return clampTo(d.Min+(d.Max-d.Min)/(1+math.Exp(ly-lx)), d.Min, d.Max)
+	return clampTo(d.Min+(d.Max-d.Min)/(1+xmath.Exp(ly-lx)), d.Min, d.Max)
 }
 
 // logGammaRand draws log of a Gamma(shape, 1) variable; for shape < 1 it uses
 // log G(shape) = log G(shape + 1) + log(U)/shape, which never underflows.
 func logGammaRand(r *rand.Rand, shape float64) float64 {
 	if shape < 1 {
-		return math.Log(gammaRand(r, shape+1)) + math.Log(u01(r))/shape
+		return xmath.Log(gammaRand(r, shape+1)) + xmath.Log(u01(r))/shape
 	}
-	return math.Log(gammaRand(r, shape))
+	return xmath.Log(gammaRand(r, shape))
 }
 func (d Beta) Mean() float64 { return d.Min + (d.Max-d.Min)*d.Alpha/(d.Alpha+d.Beta) }
 func (d Beta) Variance() float64 {
@@ -70,14 +71,14 @@ func (d Beta) CDF(x float64) float64 {
 	return mathext.RegIncBeta(d.Alpha, d.Beta, t)
 }
 func (d Beta) Quantile(p float64) float64 {
-	return d.Min + (d.Max-d.Min)*distuv.Beta{Alpha: d.Alpha, Beta: d.Beta}.Quantile(clamp01(p))
+	return d.Min + float64((d.Max-d.Min)*distuv.Beta{Alpha: d.Alpha, Beta: d.Beta}.Quantile(clamp01(p)))
 }
 
 // gammaRand draws Gamma(shape, 1) by Marsaglia and Tsang (2000), "A simple method for generating
 // gamma variables", with the shape+1 boost for shape < 1.
 func gammaRand(r *rand.Rand, shape float64) float64 {
 	if shape < 1 {
-		return gammaRand(r, shape+1) * math.Pow(u01(r), 1/shape)
+		return gammaRand(r, shape+1) * xmath.Pow(u01(r), 1/shape)
 	}
 	d := shape - 1.0/3
 	c := 1 / math.Sqrt(9*d)
@@ -85,14 +86,14 @@ func gammaRand(r *rand.Rand, shape float64) float64 {
 		var x, v float64
 		for {
 			x = r.NormFloat64()
-			v = 1 + c*x
+			v = 1 + float64(c*x)
 			if v > 0 {
 				break
 			}
 		}
-		v = v * v * v
+		v = float64(v * v * v)
 		u := u01(r)
-		if u < 1-0.0331*x*x*x*x || math.Log(u) < 0.5*x*x+d*(1-v+math.Log(v)) {
+		if u < 1-float64(0.0331*x*x*x*x) || xmath.Log(u) < float64(0.5*x*x)+float64(d*(1-v+xmath.Log(v))) {
 			return d * v
 		}
 	}

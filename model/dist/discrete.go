@@ -66,14 +66,14 @@ func (d Discrete) prob(i int) float64 {
 func (d Discrete) Mean() float64 {
 	m := 0.0
 	for i, v := range d.Values {
-		m += d.prob(i) * v
+		m += float64(d.prob(i) * v)
 	}
 	return m
 }
 func (d Discrete) Variance() float64 {
 	m, s := d.Mean(), 0.0
 	for i, v := range d.Values {
-		s += d.prob(i) * (v - m) * (v - m)
+		s += float64(d.prob(i) * (v - m) * (v - m))
 	}
 	return s
 }

@@ -5,7 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"gonum.org/v1/gonum/stat/distuv"
+	"github.com/alesim/alesim/internal/xmath"
 )
 
 // Distribution is a univariate distribution of an uncertain input. Implementations are small value
@@ -70,7 +70,7 @@ const Z95 = 1.6448536269514722
 
 // u01 draws uniformly from the open interval (0, 1), so logarithms and inverse CDFs stay finite.
 func u01(r *rand.Rand) float64 {
-	return (float64(r.Uint64()>>11) + 0.5) * (1.0 / (1 << 53))
+	return float64((float64(r.Uint64()>>11) + 0.5) * (1.0 / (1 << 53))) // rounded: callers add to it
 }
 
 // clampTo keeps a draw min + (max-min) t inside [min, max], which rounding can leave by an ulp (or
@@ -105,11 +105,11 @@ func clamp01(p float64) float64 {
 	return p
 }
 
-func normCDF(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
-func normPDF(x float64) float64 { return math.Exp(-x*x/2) / math.Sqrt(2*math.Pi) }
+func normCDF(x float64) float64 { return 0.5 * xmath.Erfc(-x/math.Sqrt2) }
+func normPDF(x float64) float64 { return xmath.Exp(-x*x/2) / math.Sqrt(2*math.Pi) }
 
-// normQuantile is the standard normal quantile, accurate in both tails (gonum's AS241
-// implementation; math.Erfcinv loses every digit below 1e-16).
+// normQuantile is the standard normal quantile, accurate in both tails (AS241 as gonum has it, in
+// xmath; math.Erfcinv loses every digit below 1e-16).
 func normQuantile(p float64) float64 {
 	switch {
 	case p <= 0:
@@ -117,5 +117,5 @@ func normQuantile(p float64) float64 {
 	case p >= 1:
 		return math.Inf(1)
 	}
-	return distuv.UnitNormal.Quantile(p)
+	return xmath.NormalQuantile(p)
 }

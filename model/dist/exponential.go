@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/alesim/alesim/internal/xmath"
 )
 
 // Exponential is exponential with mean Scale: CDF 1 - exp(-x/Mean), Variance Mean^2,
@@ -23,7 +25,7 @@ func NewExponential(mean float64) (Exponential, error) {
 }
 
 // Rand draws by inversion, -Scale ln(1 - U), U uniform on (0, 1).
-func (d Exponential) Rand(r *rand.Rand) float64 { return -d.Scale * math.Log1p(-u01(r)) }
+func (d Exponential) Rand(r *rand.Rand) float64 { return -d.Scale * xmath.Log1p(-u01(r)) }
 func (d Exponential) Mean() float64             { return d.Scale }
 func (d Exponential) Variance() float64         { return d.Scale * d.Scale }
 func (d Exponential) Support() (lo, hi float64) { return 0, math.Inf(1) }
@@ -34,7 +36,7 @@ func (d Exponential) CDF(x float64) float64 {
 	return -math.Expm1(-x / d.Scale)
 }
 func (d Exponential) Quantile(p float64) float64 {
-	return -d.Scale * math.Log1p(-clamp01(p))
+	return -d.Scale * xmath.Log1p(-clamp01(p))
 }
 
 var _ Distribution = Exponential{}

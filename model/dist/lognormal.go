@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/alesim/alesim/internal/xmath"
 )
 
 // LogNormal is exp(N(Mu, Sigma^2)).
@@ -21,7 +23,7 @@ func NewLogNormal(mu, sigma float64) (LogNormal, error) {
 		return LogNormal{}, &ParamError{"sigma", "must be at most 10 (a spread of e^33 between P5 and P95)", sigma}
 	}
 	// The mean exp(mu + sigma^2/2) must stay within the magnitude every other input obeys.
-	if m := mu + sigma*sigma/2; m > math.Log(maxMagnitude) {
+	if m := mu + float64(sigma*sigma/2); m > xmath.Log(maxMagnitude) {
 		return LogNormal{}, &ParamError{"mu", fmt.Sprintf("gives a mean exp(mu + sigma^2/2) above %g; lower mu or sigma", maxMagnitude), mu}
 	}
 	if mu < -700 {
@@ -42,24 +44,28 @@ func NewLogNormal90(p05, p95 float64) (LogNormal, error) {
 	if !(p95 > p05) {
 		return LogNormal{}, &ParamError{"p95", fmt.Sprintf("must be > p05 %s", FormatFloat(p05)), p95}
 	}
-	lo, hi := math.Log(p05), math.Log(p95)
+	lo, hi := xmath.Log(p05), xmath.Log(p95)
 	return NewLogNormal((lo+hi)/2, (hi-lo)/(2*Z95))
 }
 
-func (d LogNormal) Rand(r *rand.Rand) float64 { return math.Exp(d.Mu + d.Sigma*r.NormFloat64()) }
-func (d LogNormal) Mean() float64             { return math.Exp(d.Mu + d.Sigma*d.Sigma/2) }
+func (d LogNormal) Rand(r *rand.Rand) float64 {
+	return xmath.Exp(d.Mu + float64(d.Sigma*r.NormFloat64()))
+}
+func (d LogNormal) Mean() float64 { return xmath.Exp(d.Mu + float64(d.Sigma*d.Sigma/2)) }
 func (d LogNormal) Variance() float64 {
-	s2 := d.Sigma * d.Sigma
-	return math.Expm1(s2) * math.Exp(2*d.Mu+s2)
+	s2 := float64(d.Sigma * d.Sigma)
+	return math.Expm1(s2) * xmath.Exp(float64(2*d.Mu)+s2)
 }
 func (d LogNormal) Support() (lo, hi float64) { return 0, math.Inf(1) }
 func (d LogNormal) CDF(x float64) float64 {
 	if x <= 0 {
 		return 0
 	}
-	return normCDF((math.Log(x) - d.Mu) / d.Sigma)
+	return normCDF((xmath.Log(x) - d.Mu) / d.Sigma)
 }
-func (d LogNormal) Quantile(p float64) float64 { return math.Exp(d.Mu + d.Sigma*normQuantile(p)) }
+func (d LogNormal) Quantile(p float64) float64 {
+	return xmath.Exp(d.Mu + float64(d.Sigma*normQuantile(p)))
+}
 
 var _ Distribution = LogNormal{}
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/alesim/alesim/internal/xmath"
 )
 
 // LogUniform has log(X) uniform on [log Min, log Max].
@@ -37,7 +39,7 @@ func (d LogUniform) logRatio() float64 {
 	if d.lr != 0 {
 		return d.lr
 	}
-	return math.Log1p((d.Max - d.Min) / d.Min)
+	return xmath.Log1p((d.Max - d.Min) / d.Min)
 }
 
 // Mean is (max - min)/ln(max/min).
@@ -51,17 +53,17 @@ func (d LogUniform) Variance() float64 {
 		return w * w / 12
 	}
 	m := d.Mean()
-	return math.Max(0, (d.Max*d.Max-d.Min*d.Min)/(2*d.logRatio())-m*m)
+	return math.Max(0, (float64(d.Max*d.Max)-float64(d.Min*d.Min))/(2*d.logRatio())-float64(m*m))
 }
 func (d LogUniform) Support() (lo, hi float64) { return d.Min, d.Max }
 func (d LogUniform) CDF(x float64) float64 {
 	if x <= d.Min {
 		return 0
 	}
-	return clamp01(math.Log(x/d.Min) / math.Log(d.Max/d.Min))
+	return clamp01(xmath.Log(x/d.Min) / xmath.Log(d.Max/d.Min))
 }
 func (d LogUniform) Quantile(p float64) float64 {
-	return clampTo(d.Min*math.Exp(clamp01(p)*d.logRatio()), d.Min, d.Max)
+	return clampTo(d.Min*xmath.Exp(clamp01(p)*d.logRatio()), d.Min, d.Max)
 }
 
 var _ Distribution = LogUniform{}

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"sort"
 
+	"github.com/alesim/alesim/internal/xmath"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -53,7 +54,7 @@ const (
 )
 
 // metalogUMax is u at t = tEnd, pi sinh 6 = 633.7: y(1-y) < 1e-275 beyond.
-func metalogUMax() float64 { return math.Pi * math.Sinh(tEnd) }
+func metalogUMax() float64 { return math.Pi * xmath.Sinh(tEnd) }
 
 // metalogForm says which transform a metalog uses.
 type metalogForm int
@@ -113,7 +114,7 @@ func splitMetalog(a []float64) (g, h []float64) {
 
 // metalogBasis returns the k basis functions at logit u (the row of the fitting matrix).
 func metalogBasis(u float64, k int, row []float64) {
-	c := 0.5 * math.Tanh(u/2) // sigma(u) - 1/2, exact in both tails
+	c := 0.5 * xmath.Tanh(u/2) // sigma(u) - 1/2, exact in both tails
 	for i := 0; i < k; i++ {
 		switch j := i + 1; {
 		case j == 1:
@@ -125,9 +126,9 @@ func metalogBasis(u float64, k int, row []float64) {
 		case j == 4:
 			row[i] = c
 		case j%2 == 1:
-			row[i] = math.Pow(c, float64((j-1)/2))
+			row[i] = xmath.Pow(c, float64((j-1)/2))
 		default:
-			row[i] = math.Pow(c, float64(j/2-1)) * u
+			row[i] = xmath.Pow(c, float64(j/2-1)) * u
 		}
 	}
 }
@@ -135,7 +136,7 @@ func metalogBasis(u float64, k int, row []float64) {
 func horner(p []float64, x float64) float64 {
 	s := 0.0
 	for i := len(p) - 1; i >= 0; i-- {
-		s = s*x + p[i]
+		s = float64(s*x) + p[i]
 	}
 	return s
 }
@@ -143,7 +144,7 @@ func horner(p []float64, x float64) float64 {
 func hornerDeriv(p []float64, x float64) float64 {
 	s := 0.0
 	for i := len(p) - 1; i >= 1; i-- {
-		s = s*x + float64(i)*p[i]
+		s = float64(s*x) + float64(float64(i)*p[i])
 	}
 	return s
 }
@@ -151,40 +152,40 @@ func hornerDeriv(p []float64, x float64) float64 {
 // sigmoid is 1/(1+e^-u), accurate in both tails.
 func sigmoid(u float64) float64 {
 	if u >= 0 {
-		return 1 / (1 + math.Exp(-u))
+		return 1 / (1 + xmath.Exp(-u))
 	}
-	e := math.Exp(u)
+	e := xmath.Exp(u)
 	return e / (1 + e)
 }
 
 // logitOf is ln(p/(1-p)).
-func logitOf(p float64) float64 { return math.Log(p) - math.Log1p(-p) }
+func logitOf(p float64) float64 { return xmath.Log(p) - xmath.Log1p(-p) }
 
 // mu is M at logit u.
 func (d Metalog) mu(u float64) float64 {
-	c := 0.5 * math.Tanh(u/2)
-	return horner(d.g, c)*u + horner(d.h, c)
+	c := 0.5 * xmath.Tanh(u/2)
+	return float64(horner(d.g, c)*u) + horner(d.h, c)
 }
 
 // dmu is dM/du at logit u.
 func (d Metalog) dmu(u float64) float64 {
-	c := 0.5 * math.Tanh(u/2)
-	s := 0.25 / (math.Cosh(u/2) * math.Cosh(u/2)) // y(1-y)
+	c := 0.5 * xmath.Tanh(u/2)
+	s := 0.25 / (xmath.Cosh(u/2) * xmath.Cosh(u/2)) // y(1-y)
 	if math.IsInf(s, 0) || math.IsNaN(s) {
 		s = 0
 	}
-	return horner(d.g, c) + s*(hornerDeriv(d.g, c)*u+hornerDeriv(d.h, c))
+	return horner(d.g, c) + float64(s*(float64(hornerDeriv(d.g, c)*u)+hornerDeriv(d.h, c)))
 }
 
 // transform maps M to the quantile.
 func (d Metalog) transform(m float64) float64 {
 	switch d.kind() {
 	case mlLower:
-		return d.Lower + math.Exp(m)
+		return d.Lower + xmath.Exp(m)
 	case mlUpper:
-		return d.Upper - math.Exp(-m)
+		return d.Upper - xmath.Exp(-m)
 	case mlBounded:
-		return clampTo(d.Lower+(d.Upper-d.Lower)*sigmoid(m), d.Lower, d.Upper)
+		return clampTo(d.Lower+float64((d.Upper-d.Lower)*sigmoid(m)), d.Lower, d.Upper)
 	}
 	return m
 }
@@ -193,11 +194,11 @@ func (d Metalog) transform(m float64) float64 {
 func (d Metalog) untransform(x float64) float64 {
 	switch d.kind() {
 	case mlLower:
-		return math.Log(x - d.Lower)
+		return xmath.Log(x - d.Lower)
 	case mlUpper:
-		return -math.Log(d.Upper - x)
+		return -xmath.Log(d.Upper - x)
 	case mlBounded:
-		return math.Log(x-d.Lower) - math.Log(d.Upper-x)
+		return xmath.Log(x-d.Lower) - xmath.Log(d.Upper-x)
 	}
 	return x
 }
@@ -287,14 +288,14 @@ func (d Metalog) Feasible() (bool, float64) {
 	}
 	bg, bh := 0.0, 0.0
 	for i := 1; i < len(d.g); i++ {
-		bg += float64(i) * math.Abs(d.g[i]) * math.Pow(0.5, float64(i-1))
+		bg += float64(float64(i) * math.Abs(d.g[i]) * xmath.Pow(0.5, float64(i-1)))
 	}
 	for i := 1; i < len(d.h); i++ {
-		bh += float64(i) * math.Abs(d.h[i]) * math.Pow(0.5, float64(i-1))
+		bh += float64(float64(i) * math.Abs(d.h[i]) * xmath.Pow(0.5, float64(i-1)))
 	}
 	half := math.Min(gLo, gHi) / 2
 	u0 := 4.0
-	for u0 < 745 && math.Exp(-u0)*((1+u0)*bg+bh) > half {
+	for u0 < 745 && xmath.Exp(-u0)*(float64((1+u0)*bg)+bh) > half {
 		u0++
 	}
 	prev := math.Inf(-1)
@@ -362,10 +363,10 @@ func (d *Metalog) moments() error {
 func (d Metalog) integrate(r int, c float64) (float64, bool) {
 	k := d.kind()
 	eval := func(t float64) float64 {
-		u := math.Pi * math.Sinh(t)
+		u := math.Pi * xmath.Sinh(t)
 		au := math.Abs(u)
-		ls := -au - 2*math.Log1p(math.Exp(-au)) // ln y(1-y)
-		w := math.Pi * math.Cosh(t)
+		ls := -au - 2*xmath.Log1p(xmath.Exp(-au)) // ln y(1-y)
+		w := math.Pi * xmath.Cosh(t)
 		m := d.mu(u)
 		switch k {
 		case mlLower, mlUpper:
@@ -375,15 +376,15 @@ func (d Metalog) integrate(r int, c float64) (float64, bool) {
 			}
 			bc := b - c
 			if r == 1 {
-				return w * (bc*math.Exp(ls) + sign*math.Exp(e+ls))
+				return w * (float64(bc*xmath.Exp(ls)) + float64(sign*xmath.Exp(e+ls)))
 			}
-			return w * (bc*bc*math.Exp(ls) + 2*sign*bc*math.Exp(e+ls) + math.Exp(2*e+ls))
+			return w * (float64(bc*bc*xmath.Exp(ls)) + float64(2*sign*bc*xmath.Exp(e+ls)) + xmath.Exp(float64(2*e)+ls))
 		}
 		q := d.transform(m) - c
 		if r == 2 {
 			q *= q
 		}
-		return w * q * math.Exp(ls)
+		return w * q * xmath.Exp(ls)
 	}
 	// t = +-tEnd are grid points of every level and weigh half (the trapezoid rule on [-tEnd,
 	// tEnd]); the closed-form tails take over beyond. Where the integrand is not negligible there
@@ -411,7 +412,7 @@ func (d Metalog) integrate(r int, c float64) (float64, bool) {
 			s1 += v
 			a1 += math.Abs(v)
 		}
-		sNew, aNew := s0/2+h*s1, a0/2+h*a1
+		sNew, aNew := float64(s0/2)+float64(h*s1), float64(a0/2)+float64(h*a1)
 		done := level >= 2 && math.Abs(sNew-s0) <= metalogRelTol*aNew
 		s0, a0 = sNew, aNew
 		if done {
@@ -430,11 +431,11 @@ func (d Metalog) tailBeyond(r int) float64 {
 	rr := float64(r)
 	switch d.kind() {
 	case mlLower:
-		k := 1 - rr*gHi
-		return math.Exp(rr*horner(d.h, 0.5)-k*metalogUMax()) / k
+		k := 1 - float64(rr*gHi)
+		return xmath.Exp(float64(rr*horner(d.h, 0.5))-float64(k*metalogUMax())) / k
 	case mlUpper:
-		k := 1 - rr*gLo
-		v := math.Exp(-rr*horner(d.h, -0.5)-k*metalogUMax()) / k
+		k := 1 - float64(rr*gLo)
+		v := xmath.Exp(float64(-rr*horner(d.h, -0.5))-float64(k*metalogUMax())) / k
 		if r == 1 {
 			return -v
 		}
@@ -545,14 +546,14 @@ func (d Metalog) PDF(x float64) float64 {
 
 // pdfAtLogit is the density at Q(sigma(u)).
 func (d Metalog) pdfAtLogit(u float64) float64 {
-	s := 0.25 / (math.Cosh(u/2) * math.Cosh(u/2))
+	s := 0.25 / (xmath.Cosh(u/2) * xmath.Cosh(u/2))
 	m := d.mu(u)
 	var dt float64
 	switch d.kind() {
 	case mlLower:
-		dt = math.Exp(m)
+		dt = xmath.Exp(m)
 	case mlUpper:
-		dt = math.Exp(-m)
+		dt = xmath.Exp(-m)
 	case mlBounded:
 		dt = (d.Upper - d.Lower) * sigmoid(m) * sigmoid(-m)
 	default:

@@ -3,6 +3,8 @@ package dist
 import (
 	"math"
 	"math/rand/v2"
+
+	"github.com/alesim/alesim/internal/xmath"
 )
 
 // ptrsThreshold is the rate from which Poisson draws use PTRS instead of inversion. Inversion costs
@@ -19,7 +21,7 @@ func PoissonRand(r *rand.Rand, lambda float64) float64 {
 	case !(lambda > 0):
 		return 0
 	case lambda < ptrsThreshold:
-		return poissonInversion(r, lambda, math.Exp(-lambda))
+		return poissonInversion(r, lambda, xmath.Exp(-lambda))
 	default:
 		return poissonPTRS(r, lambda)
 	}
@@ -44,7 +46,7 @@ func poissonInversion(r *rand.Rand, lambda, expNeg float64) float64 {
 	// in the far tail (s saturates near 1 - 1e-16).
 	for u > s && k < 1000 {
 		k++
-		p *= lambda / k
+		p = float64(p * (lambda / k))
 		s += p
 		if p == 0 {
 			break
@@ -55,24 +57,24 @@ func poissonInversion(r *rand.Rand, lambda, expNeg float64) float64 {
 
 func poissonPTRS(r *rand.Rand, lambda float64) float64 {
 	slam := math.Sqrt(lambda)
-	loglam := math.Log(lambda)
-	b := 0.931 + 2.53*slam
-	a := -0.059 + 0.02483*b
+	loglam := xmath.Log(lambda)
+	b := 0.931 + float64(2.53*slam)
+	a := -0.059 + float64(0.02483*b)
 	invalpha := 1.1239 + 1.1328/(b-3.4)
 	vr := 0.9277 - 3.6224/(b-2)
 	for {
 		u := u01(r) - 0.5
 		v := u01(r)
 		us := 0.5 - math.Abs(u)
-		k := math.Floor((2*a/us+b)*u + lambda + 0.43)
+		k := math.Floor(float64((float64(2*a/us)+b)*u) + lambda + 0.43)
 		if us >= 0.07 && v <= vr {
 			return k
 		}
 		if k < 0 || (us < 0.013 && v > us) {
 			continue
 		}
-		lg, _ := math.Lgamma(k + 1)
-		if math.Log(v)+math.Log(invalpha)-math.Log(a/(us*us)+b) <= -lambda+k*loglam-lg {
+		lg := xmath.LogFactorial(k)
+		if xmath.Log(v)+xmath.Log(invalpha)-xmath.Log(a/(us*us)+b) <= -lambda+float64(k*loglam)-lg {
 			return k
 		}
 	}

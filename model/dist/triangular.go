@@ -25,7 +25,7 @@ func (d Triangular) Rand(r *rand.Rand) float64 { return d.Quantile(u01(r)) }
 func (d Triangular) Mean() float64             { return (d.Min + d.Mode + d.Max) / 3 }
 func (d Triangular) Variance() float64 {
 	a, c, b := d.Min, d.Mode, d.Max
-	return (a*a + b*b + c*c - a*b - a*c - b*c) / 18
+	return (float64(a*a) + float64(b*b) + float64(c*c) - float64(a*b) - float64(a*c) - float64(b*c)) / 18
 }
 func (d Triangular) Support() (lo, hi float64) { return d.Min, d.Max }
 func (d Triangular) CDF(x float64) float64 {

@@ -29,7 +29,7 @@ func (d TruncNormal) z() float64 { return normCDF(d.Mu / d.Sigma) }
 // Rand inverts the CDF from the upper tail: x = mu - sigma Phi^-1(u Phi(mu/sigma)), accurate even
 // when nearly all the untruncated mass lies below zero.
 func (d TruncNormal) Rand(r *rand.Rand) float64 {
-	return math.Max(0, d.Mu-d.Sigma*normQuantile(u01(r)*d.z()))
+	return math.Max(0, d.Mu-float64(d.Sigma*normQuantile(u01(r)*d.z())))
 }
 
 // Mean is mu + sigma phi(a)/Z with a = -mu/sigma and Z = 1 - Phi(a).
@@ -42,7 +42,7 @@ func (d TruncNormal) Mean() float64 {
 func (d TruncNormal) Variance() float64 {
 	a := -d.Mu / d.Sigma
 	l := normPDF(a) / d.z()
-	return d.Sigma * d.Sigma * (1 + a*l - l*l)
+	return d.Sigma * d.Sigma * (1 + float64(a*l) - float64(l*l))
 }
 func (d TruncNormal) Support() (lo, hi float64) { return 0, math.Inf(1) }
 func (d TruncNormal) CDF(x float64) float64 {
@@ -53,7 +53,7 @@ func (d TruncNormal) CDF(x float64) float64 {
 	return clamp01(1 - normCDF((d.Mu-x)/d.Sigma)/d.z())
 }
 func (d TruncNormal) Quantile(p float64) float64 {
-	return math.Max(0, d.Mu-d.Sigma*normQuantile((1-clamp01(p))*d.z()))
+	return math.Max(0, d.Mu-float64(d.Sigma*normQuantile((1-clamp01(p))*d.z())))
 }
 
 var _ Distribution = TruncNormal{}

@@ -19,13 +19,15 @@ func NewUniform(min, max float64) (Uniform, error) {
 	return Uniform{min, max}, nil
 }
 
-func (d Uniform) Rand(r *rand.Rand) float64 { return clampTo(d.Min+(d.Max-d.Min)*u01(r), d.Min, d.Max) }
+func (d Uniform) Rand(r *rand.Rand) float64 {
+	return clampTo(d.Min+float64((d.Max-d.Min)*u01(r)), d.Min, d.Max)
+}
 func (d Uniform) Mean() float64             { return (d.Min + d.Max) / 2 }
 func (d Uniform) Variance() float64         { w := d.Max - d.Min; return w * w / 12 }
 func (d Uniform) Support() (lo, hi float64) { return d.Min, d.Max }
 func (d Uniform) CDF(x float64) float64     { return clamp01((x - d.Min) / (d.Max - d.Min)) }
 func (d Uniform) Quantile(p float64) float64 {
-	return d.Min + (d.Max-d.Min)*clamp01(p)
+	return d.Min + float64((d.Max-d.Min)*clamp01(p))
 }
 
 var _ Distribution = Uniform{}
