@@ -4,7 +4,7 @@ BIN      := bin/alesim
 SCENARIO ?= scenarios/soes-1983.yaml
 OUT      ?= out
 
-.PHONY: build run test test-long vet fmt bench clean e2e examples e2e-slurm fuzz faults
+.PHONY: build run test test-long vet fmt bench clean e2e examples e2e-slurm fuzz faults cross-check
 
 build:
 	$(GO) build -o $(BIN) ./cmd/alesim
@@ -66,6 +66,12 @@ fuzz:
 # fails if any case regresses. About two to three minutes on two cores.
 faults:
 	scripts/faults.sh
+
+# Cross-architecture determinism (docs/determinism.md): builds for amd64 v1, v3 and arm64, checks for
+# fused multiply-adds in the numeric code, compares fixed-seed JSON runs (arm64 under qemu-user, which
+# it installs from Debian if missing). About three minutes. Not in CI: it still finds differences.
+cross-check:
+	scripts/cross-check.sh
 
 # The engine against the bare sampling kernel (BenchmarkBareLoop: bench-30's Poisson counts and
 # lognormal losses, nothing else), one and two workers, on bench-30 and soes-1983: BENCHCOUNT
