@@ -84,6 +84,7 @@ func WriteHTML(w io.Writer, s *analysis.Summary, charts []charts.Chart) error {
 		"name":      nameOr,
 		"tolerance": func(c analysis.ToleranceCheck) string { return toleranceLine(c, cur) },
 		"tolpoints": func(t *analysis.ToleranceResult) string { return toleranceText(t, cur) },
+		"portfolio": func(id string) string { return portfolioTitle(s, id) },
 		"method": func(m string) string {
 			switch m {
 			case "closed_form":
@@ -149,7 +150,7 @@ small.id { color: #777; font-family: monospace; }
 <table>
 <tr><th class="l"></th><th class="l">verdict</th><th>max excess</th><th>at a loss of</th></tr>
 <tr><td class="l">no safeguards</td><td class="l">{{tolerance .Baseline}}</td><td>{{pct .Baseline.MaxExcess}}</td><td>{{money .Baseline.AtLoss}}</td></tr>
-{{range .Portfolios}}<tr><td class="l">with {{.ID}}</td><td class="l">{{tolerance .ToleranceCheck}}</td><td>{{pct .MaxExcess}}</td><td>{{money .AtLoss}}</td></tr>
+{{range .Portfolios}}<tr><td class="l" title="{{.ID}}">with {{portfolio .ID}}</td><td class="l">{{tolerance .ToleranceCheck}}</td><td>{{pct .MaxExcess}}</td><td>{{money .AtLoss}}</td></tr>
 {{end}}</table>{{end}}
 {{if .S.Warnings}}<div class="warn"><b>Warnings</b><ul>{{range .S.Warnings}}<li>{{.}}</li>{{end}}</ul></div>{{end}}
 

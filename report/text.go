@@ -46,7 +46,7 @@ func WriteRunTable(w io.Writer, s *analysis.Summary) error {
 		fmt.Fprintf(w, "\nRisk tolerance: %s.\n", toleranceText(t, cur))
 		fmt.Fprintf(w, "  no safeguards: %s\n", toleranceLine(t.Baseline, cur))
 		for _, p := range t.Portfolios {
-			fmt.Fprintf(w, "  with %s: %s\n", p.ID, toleranceLine(p.ToleranceCheck, cur))
+			fmt.Fprintf(w, "  with %s: %s\n", short(portfolioTitle(s, p.ID), 40), toleranceLine(p.ToleranceCheck, cur))
 		}
 	}
 	fmt.Fprintf(w, "\nBy finding (ALE: point, then simulated mean and P5-P95; annual loss P95 and P99):\n")
