@@ -685,8 +685,9 @@ func TornadoNamed(r *analysis.SensitivityResult, name func(string) string) (Char
 	return Chart{Name: "tornado", Title: "Sensitivity (tornado)", Note: note, Plot: p, W: 10 * vg.Inch, H: vg.Length(1.7+0.34*float64(n)) * vg.Inch}, true
 }
 
-// inputNamer names an uncertain input for people from the summary: "R01.afe" becomes the finding's
-// title and "frequency", "S1.effect.R01" the safeguard's title and "effect on" the finding's.
+// inputNamer names an uncertain input for people from the summary (analysis.InputLabel): "R01.afe"
+// becomes the finding's title and "frequency", "S1.effect.R01" the safeguard's title and "effect
+// on" the finding's.
 func inputNamer(s *analysis.Summary) func(string) string {
 	titles := map[string]string{}
 	for _, f := range s.Findings {
@@ -695,45 +696,14 @@ func inputNamer(s *analysis.Summary) func(string) string {
 	for _, g := range s.Safeguards {
 		titles[g.ID] = nameOr(g.Title, g.ID)
 	}
-	words := map[string]string{"afe": "frequency", "loss": "loss", "annual_cost": "annual cost",
-		"one_time_cost": "one-time cost", "effect": "effect on", "ale_reduction": "ALE reduction",
-		"frequency_factor": "frequency factor", "loss_factor": "loss factor", "new_afe": "new frequency"}
-	return func(id string) string {
-		// The owner's id may itself hold dots ("3.3-1.afe"): take the longest known prefix.
-		owner, rest := "", id
-		for k := range titles {
-			if (id == k || strings.HasPrefix(id, k+".")) && len(k) > len(owner) {
-				owner = k
+	if s.Sensitivity != nil {
+		for id, t := range s.Sensitivity.Titles {
+			if _, ok := titles[id]; !ok {
+				titles[id] = t // hazards, which the summary does not list
 			}
 		}
-		if owner == "" {
-			return id
-		}
-		rest = strings.TrimPrefix(strings.TrimPrefix(id, owner), ".")
-		var parts []string
-		for rest != "" {
-			next := ""
-			for k := range titles {
-				if (rest == k || strings.HasPrefix(rest, k+".")) && len(k) > len(next) {
-					next = k
-				}
-			}
-			if next != "" {
-				parts = append(parts, titles[next])
-				rest = strings.TrimPrefix(strings.TrimPrefix(rest, next), ".")
-				continue
-			}
-			seg, tail, _ := strings.Cut(rest, ".")
-			if w, ok := words[seg]; ok {
-				seg = w
-			} else {
-				seg = strings.ReplaceAll(seg, "_", " ")
-			}
-			parts = append(parts, seg)
-			rest = tail
-		}
-		return titles[owner] + ": " + strings.Join(parts, " ")
 	}
+	return func(id string) string { return analysis.InputLabel(titles, id) }
 }
 
 // VOI is the value-of-information chart: the inputs ranked by EVPPI, each a bar to its EVPPI with a
