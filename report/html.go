@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	_ "embed"
 	"fmt"
 	"github.com/alesim/alesim/analysis"
@@ -16,15 +15,11 @@ import (
 
 // ChartSVG renders a chart to SVG markup for inlining (without the XML declaration).
 func ChartSVG(c charts.Chart) (template.HTML, error) {
-	wt, err := c.Plot.WriterTo(c.W, c.H, "svg")
+	b, err := c.SVG() // with each row label's tooltip: the full name and the id
 	if err != nil {
 		return "", err
 	}
-	var b bytes.Buffer
-	if _, err := wt.WriteTo(&b); err != nil {
-		return "", err
-	}
-	svg := xmlDecl.ReplaceAll(b.Bytes(), nil)
+	svg := xmlDecl.ReplaceAll(b, nil)
 	// Scale to the page width while keeping the aspect ratio.
 	svg = svgSize.ReplaceAll(svg, []byte(`<svg style="max-width:100%;height:auto" `))
 	return template.HTML(svg), nil // our own markup from gonum/plot, not user input

@@ -29,6 +29,8 @@ type Chart struct {
 	Note  string // how to read it, in plain language
 	Plot  *plot.Plot
 	W, H  vg.Length
+	// Tips maps a row's visible label to its tooltip in the SVG: the full name and the id.
+	Tips map[string]string
 }
 
 // One palette for every chart, after Okabe and Ito's colour-blind-safe set, picked so the colours
@@ -157,7 +159,7 @@ func All(s *analysis.Summary) []Chart {
 	add(Breakdown(s, "classes"))
 	add(PointVsSimulated(s))
 	add(TornadoNamed(s.Sensitivity, inputNamer(s)))
-	add(VOI(s.VOI))
+	add(VOINamed(s.VOI, inputNamer(s)))
 	return out
 }
 
@@ -331,6 +333,7 @@ func (logProbTicks) Ticks(min, max float64) []plot.Tick {
 // holds the legend, so it never covers data.
 type row struct {
 	name         string
+	id, full     string // for the row's tooltip: its id and untrimmed name
 	lo, mean, hi float64
 	point        float64
 	hasPoint     bool
@@ -383,6 +386,13 @@ func intervalPlot(p *plot.Plot, rows []row, logX bool, pointLabel string) {
 	p.Legend.YOffs = vg.Points(-2)
 }
 
+// rowTips gives each row label its tooltip: the full name and the id.
+func rowTips(c *Chart, rows []row) {
+	for _, r := range rows {
+		c.tip(r.name, r.id, r.full)
+	}
+}
+
 // pointLabelOf is the summary's name for the point figures.
 func pointLabelOf(s *analysis.Summary) string {
 	if s.Scenario.PointLabel != "" {
@@ -415,6 +425,7 @@ func Safeguards(s *analysis.Summary) (Chart, bool) {
 	colX := hi + 0.08*span // the P(pays) column
 	p := newPlot(fmt.Sprintf("Safeguard savings over %d years", s.Scenario.HorizonYears), "savings ("+cur+", present value over the horizon)", "")
 	names := make([]string, n)
+	var tips [][3]string // label, id, full name
 	var means, points plotter.XYs
 	var pays []string
 	var paysXY plotter.XYs
@@ -425,6 +436,7 @@ func Safeguards(s *analysis.Summary) (Chart, bool) {
 			name += " (portfolio)"
 		}
 		names[n-1-i] = shortName(name, 44)
+		tips = append(tips, [3]string{names[n-1-i], it.ID, name})
 		bar, _ := plotter.NewLine(plotter.XYs{{X: 0, Y: y}, {X: it.Savings.Mean, Y: y}})
 		bar.Color, bar.Width = color.RGBA{R: 170, G: 200, B: 230, A: 255}, vg.Points(9)
 		if it.Savings.Mean < 0 {
@@ -468,7 +480,11 @@ func Safeguards(s *analysis.Summary) (Chart, bool) {
 	p.Legend.Top, p.Legend.Left = true, false
 	p.Legend.XOffs = vg.Points(-60)
 	note := fmt.Sprintf("One row per safeguard or portfolio, largest mean savings at the top, on an ordinary (linear) money axis. The bar is the mean savings over %d years in present value; the line with end caps runs from the 5th to the 95th percentile across simulated years; the cross is the %s figure. Rows left of the dashed zero line cost more than they save on average. The right-hand column, P(pays), is the probability that the safeguard saves more than it costs.", s.Scenario.HorizonYears, label)
-	return Chart{Name: "safeguards", Title: "Safeguard savings", Note: note, Plot: p, W: 10 * vg.Inch, H: vg.Length(1.6+0.3*float64(n)) * vg.Inch}, true
+	c := Chart{Name: "safeguards", Title: "Safeguard savings", Note: note, Plot: p, W: 10 * vg.Inch, H: vg.Length(1.6+0.3*float64(n)) * vg.Inch}
+	for _, t := range tips {
+		c.tip(t[0], t[1], t[2])
+	}
+	return c, true
 }
 
 // linearMoneyTicks labels a linear money axis with round amounts, none beyond max (the P(pays)
@@ -526,7 +542,7 @@ func Breakdown(s *analysis.Summary, by string) (Chart, bool) {
 	var rows []row
 	hi := 0.0
 	for _, g := range gs {
-		rows = append(rows, row{name: shortName(nameOr(g.Name, g.ID), 44), lo: g.ALE.P05, mean: g.ALE.Mean, hi: g.ALE.P95, point: g.PointALE, hasPoint: true})
+		rows = append(rows, row{name: shortName(nameOr(g.Name, g.ID), 44), id: g.ID, full: nameOr(g.Name, g.ID), lo: g.ALE.P05, mean: g.ALE.Mean, hi: g.ALE.P95, point: g.PointALE, hasPoint: true})
 		hi = math.Max(hi, math.Max(g.ALE.P95, g.PointALE))
 	}
 	p := newPlot("Expected annual loss by "+what, "ALE ("+cur+" a year, log scale)", "")
@@ -550,7 +566,9 @@ func Breakdown(s *analysis.Summary, by string) (Chart, bool) {
 	if by == "classes" {
 		name = "ale-by-class"
 	}
-	return Chart{Name: name, Title: "ALE by " + what, Note: note, Plot: p, W: 9 * vg.Inch, H: vg.Length(1.7+0.32*float64(len(rows))) * vg.Inch}, true
+	c := Chart{Name: name, Title: "ALE by " + what, Note: note, Plot: p, W: 9 * vg.Inch, H: vg.Length(1.7+0.32*float64(len(rows))) * vg.Inch}
+	rowTips(&c, rows)
+	return c, true
 }
 
 // PointVsSimulated compares, per finding, the report's point ALE with the simulated mean and
@@ -570,7 +588,7 @@ func PointVsSimulated(s *analysis.Summary) (Chart, bool) {
 			dropped = append(dropped, f.ID)
 			continue
 		}
-		rows = append(rows, row{name: shortName(nameOr(f.Title, f.ID), 48), lo: f.ALE.P05, mean: f.ALE.Mean, hi: f.ALE.P95, point: f.PointALE, hasPoint: true})
+		rows = append(rows, row{name: shortName(nameOr(f.Title, f.ID), 48), id: f.ID, full: nameOr(f.Title, f.ID), lo: f.ALE.P05, mean: f.ALE.Mean, hi: f.ALE.P95, point: f.PointALE, hasPoint: true})
 		for _, v := range []float64{f.ALE.P05, f.ALE.Mean, f.PointALE, f.ALE.P95} {
 			if v > 0 {
 				lo = math.Min(lo, v)
@@ -591,7 +609,9 @@ func PointVsSimulated(s *analysis.Summary) (Chart, bool) {
 	if len(dropped) > 0 {
 		note += " Not drawn (zero ALE): " + strings.Join(dropped, ", ") + "."
 	}
-	return Chart{Name: "point-vs-simulated", Title: "Point versus simulated ALE", Note: note, Plot: p, W: 9 * vg.Inch, H: vg.Length(1.7+0.26*float64(len(rows))) * vg.Inch}, true
+	c := Chart{Name: "point-vs-simulated", Title: "Point versus simulated ALE", Note: note, Plot: p, W: 9 * vg.Inch, H: vg.Length(1.7+0.26*float64(len(rows))) * vg.Inch}
+	rowTips(&c, rows)
+	return c, true
 }
 
 // PNGDPI is the resolution of PNG charts: twice the screen's 96, so an 8-9 inch chart is 1700 px
@@ -613,6 +633,13 @@ func (c Chart) Save(path string) error {
 			return err
 		}
 		return f.Close()
+	}
+	if strings.HasSuffix(strings.ToLower(path), ".svg") {
+		b, err := c.SVG()
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(path, b, 0o644)
 	}
 	return c.Plot.Save(c.W, c.H, path)
 }
@@ -651,10 +678,12 @@ func TornadoNamed(r *analysis.SensitivityResult, name func(string) string) (Char
 	p := newPlot("What decides "+r.Target+": tornado", r.Target+" ("+cur+"), mean with one input at its P5 or P95", "")
 	n := len(ins)
 	names := make([]string, n)
+	var tips [][3]string // label, id, full name
 	lo, hi := r.Mean, r.Mean
 	for i, in := range ins {
 		y := float64(n - 1 - i)
 		names[n-1-i] = fmt.Sprintf("%s  (rank corr. %s)", shortName(name(in.Name), 48), human.Sig(in.RankCorrelation, 2))
+		tips = append(tips, [3]string{names[n-1-i], in.Name, name(in.Name)})
 		for _, seg := range []struct {
 			to float64
 			c  color.Color
@@ -682,7 +711,11 @@ func TornadoNamed(r *analysis.SensitivityResult, name func(string) string) (Char
 	p.X.Min, p.X.Max = lo-pad, hi+pad
 	p.X.Tick.Marker = currencyTicks{base: plot.DefaultTicks{}, currency: cur}
 	note := fmt.Sprintf("Each bar shows how the mean of %s moves when one judgment is held at the low (P5, blue) or high (P95, orange) end of its range, every other draw unchanged, around the mean with all inputs free (dashed line; %d trials). Longest bars first: those are the judgments worth measuring better. The rank correlation says how much of the spread across trials moves with that input.", r.Target, r.Trials)
-	return Chart{Name: "tornado", Title: "Sensitivity (tornado)", Note: note, Plot: p, W: 10 * vg.Inch, H: vg.Length(1.7+0.34*float64(n)) * vg.Inch}, true
+	c := Chart{Name: "tornado", Title: "Sensitivity (tornado)", Note: note, Plot: p, W: 10 * vg.Inch, H: vg.Length(1.7+0.34*float64(n)) * vg.Inch}
+	for _, t := range tips {
+		c.tip(t[0], t[1], t[2])
+	}
+	return c, true
 }
 
 // inputNamer names an uncertain input for people from the summary (analysis.InputLabel): "R01.afe"
@@ -696,8 +729,11 @@ func inputNamer(s *analysis.Summary) func(string) string {
 	for _, g := range s.Safeguards {
 		titles[g.ID] = nameOr(g.Title, g.ID)
 	}
-	if s.Sensitivity != nil {
-		for id, t := range s.Sensitivity.Titles {
+	for _, g := range s.Portfolios {
+		titles[g.ID] = nameOr(g.Title, g.ID)
+	}
+	for _, more := range []map[string]string{sensitivityTitles(s), voiTitles(s)} {
+		for id, t := range more {
 			if _, ok := titles[id]; !ok {
 				titles[id] = t // hazards, which the summary does not list
 			}
@@ -706,11 +742,34 @@ func inputNamer(s *analysis.Summary) func(string) string {
 	return func(id string) string { return analysis.InputLabel(titles, id) }
 }
 
+func sensitivityTitles(s *analysis.Summary) map[string]string {
+	if s.Sensitivity == nil {
+		return nil
+	}
+	return s.Sensitivity.Titles
+}
+
+func voiTitles(s *analysis.Summary) map[string]string {
+	if s.VOI == nil {
+		return nil
+	}
+	return s.VOI.Titles
+}
+
 // VOI is the value-of-information chart: the inputs ranked by EVPPI, each a bar to its EVPPI with a
 // whisker down to its cross-fitted lower estimate, beside the EVPI (dashed), with a reading.
 func VOI(r *analysis.VOIResult) (Chart, bool) {
+	return VOINamed(r, nil)
+}
+
+// VOINamed is VOI with each input's and option's name for people from name (nil: r.Titles, as
+// analysis.InputLabel reads them).
+func VOINamed(r *analysis.VOIResult, name func(string) string) (Chart, bool) {
 	if r == nil || len(r.Inputs) == 0 || r.EVPI.Value <= 0 {
 		return Chart{}, false
+	}
+	if name == nil {
+		name = func(id string) string { return analysis.InputLabel(r.Titles, id) }
 	}
 	ins := r.Inputs
 	if len(ins) > 15 {
@@ -720,10 +779,12 @@ func VOI(r *analysis.VOIResult) (Chart, bool) {
 	p := newPlot("What knowing each input before deciding is worth", "EVPPI ("+cur+" over the horizon)", "")
 	n := len(ins)
 	names := make([]string, n)
+	var tips [][3]string // label, id, full name
 	hi := r.EVPI.Value
 	for i, in := range ins {
 		y := float64(n - 1 - i)
-		names[n-1-i] = shortName(in.Name, 36)
+		names[n-1-i] = shortName(name(in.Name), 48)
+		tips = append(tips, [3]string{names[n-1-i], in.Name, name(in.Name)})
 		bar, _ := plotter.NewLine(plotter.XYs{{X: 0, Y: y}, {X: in.EVPPI, Y: y}})
 		bar.Color, bar.Width = blue, vg.Points(10)
 		p.Add(bar)
@@ -739,14 +800,22 @@ func VOI(r *analysis.VOIResult) (Chart, bool) {
 	p.Add(vline(r.EVPI.Value, -0.7, float64(n)-0.3, grey, true))
 	p.X.Min, p.X.Max = 0, hi*1.05
 	p.X.Tick.Marker = currencyTicks{base: plot.DefaultTicks{}, currency: cur}
-	m := func(x float64) string { return human.Money(x, 2) + " " + cur }
+	m := func(x float64) string { return human.Currency(x, cur) }
 	top := ins[0]
-	note := fmt.Sprintf("On current estimates the best choice among %s is %s. Removing all uncertainty before deciding would be worth at most %s (EVPI, dashed line; %d trials). "+
-		"Knowing %s exactly is worth up to %s before deciding, the most of any single input", strings.Join(r.Decision.Options, ", "), r.Decision.Best, m(r.EVPI.Value), r.Trials, top.Name, m(top.EVPPI))
+	var opts []string
+	for _, o := range r.Decision.Options {
+		opts = append(opts, name(o))
+	}
+	note := fmt.Sprintf("On current estimates the best choice among %s is %s. Removing all uncertainty before deciding would be worth at most %s (EVPI, dashed line; %s trials). "+
+		"Knowing %s exactly is worth up to %s before deciding, the most of any single input", strings.Join(opts, ", "), name(r.Decision.Best), m(r.EVPI.Value), human.Int(r.Trials), name(top.Name), m(top.EVPPI))
 	if len(ins) > 1 {
-		note += fmt.Sprintf("; then %s (%s)", ins[1].Name, m(ins[1].EVPPI))
+		note += fmt.Sprintf("; then %s (%s)", name(ins[1].Name), m(ins[1].EVPPI))
 	}
 	note += ". A measurement that costs less than an input's bar is worth making before deciding; one that costs more is not, and an input with no bar cannot change the decision. " +
 		"Each bar is biased upward by at most its stated bias bound, and the orange whisker reaches down to a cross-fitted estimate biased downward: the value lies between."
-	return Chart{Name: "voi", Title: "Value of information", Note: note, Plot: p, W: 9 * vg.Inch, H: vg.Length(1.3+0.32*float64(n)) * vg.Inch}, true
+	c := Chart{Name: "voi", Title: "Value of information", Note: note, Plot: p, W: 9 * vg.Inch, H: vg.Length(1.3+0.32*float64(n)) * vg.Inch}
+	for _, t := range tips {
+		c.tip(t[0], t[1], t[2])
+	}
+	return c, true
 }
