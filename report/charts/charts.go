@@ -125,13 +125,20 @@ func (l logMoneyTicks) Ticks(min, max float64) []plot.Tick {
 }
 
 func newPlot(title, xlabel, ylabel string) *plot.Plot {
+	p, _ := newPlotGrid(title, xlabel, ylabel)
+	return p
+}
+
+// newPlotGrid is newPlot, also handing back its grid so a chart can stop its lines short of text.
+func newPlotGrid(title, xlabel, ylabel string) (*plot.Plot, *grid) {
 	p := plot.New()
 	p.Title.Text = title
 	p.Title.TextStyle.Font.Size = vg.Points(13)
 	p.X.Label.Text = xlabel
 	p.Y.Label.Text = ylabel
-	p.Add(plotter.NewGrid())
-	return p
+	g := newGrid()
+	p.Add(g)
+	return p, g
 }
 
 func vline(x, y0, y1 float64, c color.Color, dashed bool) *plotter.Line {
@@ -155,6 +162,7 @@ func All(s *analysis.Summary) []Chart {
 	add(AnnualLoss(s))
 	add(Exceedance(s))
 	add(Safeguards(s))
+	add(Portfolios(s))
 	add(Breakdown(s, "sites"))
 	add(Breakdown(s, "classes"))
 	add(PointVsSimulated(s))
@@ -339,7 +347,7 @@ type row struct {
 	hasPoint     bool
 }
 
-func intervalPlot(p *plot.Plot, rows []row, logX bool, pointLabel string) {
+func intervalPlot(p *plot.Plot, g *grid, rows []row, logX bool, pointLabel string) {
 	n := len(rows)
 	names := make([]string, n)
 	var means, points plotter.XYs
@@ -376,12 +384,13 @@ func intervalPlot(p *plot.Plot, rows []row, logX bool, pointLabel string) {
 	}
 	if len(points) > 0 {
 		sc, _ := plotter.NewScatter(points)
-		sc.GlyphStyle = draw.GlyphStyle{Color: red, Radius: vg.Points(4), Shape: draw.CrossGlyph{}}
+		sc.GlyphStyle = draw.GlyphStyle{Color: red, Radius: vg.Points(4.5), Shape: boldCross{}}
 		p.Add(sc)
 		p.Legend.Add(pointLabel+" figure", sc)
 	}
 	p.NominalY(names...)
 	p.Y.Min, p.Y.Max = -0.7, float64(n)+0.5
+	g.vTo = float64(n) - 0.4 // the legend's band above the first row stays clear
 	p.Legend.Top, p.Legend.Left = true, false
 	p.Legend.YOffs = vg.Points(-2)
 }
@@ -401,11 +410,22 @@ func pointLabelOf(s *analysis.Summary) string {
 	return "point estimate"
 }
 
-// Safeguards is the savings chart: one row per safeguard (and portfolio), sorted by mean savings,
-// a bar from zero to the mean on a linear axis with the P5-P95 whisker and the point figure, and
-// P(pays) in a column of its own at the right.
+// Safeguards is the savings chart: one row per safeguard, sorted by mean savings, a bar from zero
+// to the mean on a linear axis with the P5-P95 whisker and the point figure, and P(pays) in a
+// column of its own at the right. The portfolios have a chart of their own (Portfolios): a
+// portfolio saves about the sum of its members, and on one axis with them it left every single
+// safeguard's bar a sliver.
 func Safeguards(s *analysis.Summary) (Chart, bool) {
-	items := append(append([]analysis.SafeguardStats(nil), s.Safeguards...), s.Portfolios...)
+	return savings(s, s.Safeguards, "Safeguard", "safeguards", "safeguard")
+}
+
+// Portfolios is the savings chart of the named portfolios, drawn as Safeguards is.
+func Portfolios(s *analysis.Summary) (Chart, bool) {
+	return savings(s, s.Portfolios, "Portfolio", "portfolio-savings", "portfolio")
+}
+
+func savings(s *analysis.Summary, rows []analysis.SafeguardStats, what, file, one string) (Chart, bool) {
+	items := append([]analysis.SafeguardStats(nil), rows...)
 	if len(items) == 0 {
 		return Chart{}, false
 	}
@@ -423,7 +443,7 @@ func Safeguards(s *analysis.Summary) (Chart, bool) {
 	}
 	span := hi - lo
 	colX := hi + 0.08*span // the P(pays) column
-	p := newPlot(fmt.Sprintf("Safeguard savings over %d years", s.Scenario.HorizonYears), "savings ("+cur+", present value over the horizon)", "")
+	p, g := newPlotGrid(fmt.Sprintf("%s savings over %d years", what, s.Scenario.HorizonYears), "savings ("+cur+", present value over the horizon)", "")
 	names := make([]string, n)
 	var tips [][3]string // label, id, full name
 	var means, points plotter.XYs
@@ -432,9 +452,6 @@ func Safeguards(s *analysis.Summary) (Chart, bool) {
 	for i, it := range items {
 		y := float64(n - 1 - i)
 		name := nameOr(it.Title, it.ID)
-		if len(it.Members) > 0 {
-			name += " (portfolio)"
-		}
 		names[n-1-i] = shortName(name, 44)
 		tips = append(tips, [3]string{names[n-1-i], it.ID, name})
 		bar, _ := plotter.NewLine(plotter.XYs{{X: 0, Y: y}, {X: it.Savings.Mean, Y: y}})
@@ -461,7 +478,7 @@ func Safeguards(s *analysis.Summary) (Chart, bool) {
 	p.Add(sc)
 	p.Legend.Add("mean savings (bar), P5 to P95 (line)", sc)
 	pt, _ := plotter.NewScatter(points)
-	pt.GlyphStyle = draw.GlyphStyle{Color: red, Radius: vg.Points(4), Shape: draw.CrossGlyph{}}
+	pt.GlyphStyle = draw.GlyphStyle{Color: red, Radius: vg.Points(4.5), Shape: boldCross{}}
 	p.Add(pt)
 	p.Legend.Add(label+" figure", pt)
 	paysXY = append(paysXY, plotter.XY{X: colX, Y: float64(n) - 0.2})
@@ -477,10 +494,12 @@ func Safeguards(s *analysis.Summary) (Chart, bool) {
 	p.Y.Min, p.Y.Max = -0.7, float64(n)+1.2
 	p.X.Min, p.X.Max = lo-0.03*span, hi+0.2*span
 	p.X.Tick.Marker = linearMoneyTicks{cur: cur, max: hi}
+	g.vTo = float64(n) - 0.4 // the legend's band above the first row stays clear
+	g.hTo = colX - 0.02*span // row lines stop short of the P(pays) column
 	p.Legend.Top, p.Legend.Left = true, false
 	p.Legend.XOffs = vg.Points(-60)
-	note := fmt.Sprintf("One row per safeguard or portfolio, largest mean savings at the top, on an ordinary (linear) money axis. The bar is the mean savings over %d years in present value; the line with end caps runs from the 5th to the 95th percentile across simulated years; the cross is the %s figure. Rows left of the dashed zero line cost more than they save on average. The right-hand column, P(pays), is the probability that the safeguard saves more than it costs.", s.Scenario.HorizonYears, label)
-	c := Chart{Name: "safeguards", Title: "Safeguard savings", Note: note, Plot: p, W: 10 * vg.Inch, H: vg.Length(1.6+0.3*float64(n)) * vg.Inch}
+	note := fmt.Sprintf("One row per %s, largest mean savings at the top, on an ordinary (linear) money axis. The bar is the mean savings over %d years in present value; the line with end caps runs from the 5th to the 95th percentile across simulated years; the cross is the %s figure. Rows left of the dashed zero line cost more than they save on average. The right-hand column, P(pays), is the probability that the %s saves more than it costs.", one, s.Scenario.HorizonYears, label, one)
+	c := Chart{Name: file, Title: what + " savings", Note: note, Plot: p, W: 10 * vg.Inch, H: vg.Length(1.6+0.3*float64(n)) * vg.Inch}
 	for _, t := range tips {
 		c.tip(t[0], t[1], t[2])
 	}
@@ -495,19 +514,9 @@ type linearMoneyTicks struct {
 }
 
 func (l linearMoneyTicks) Ticks(min, max float64) []plot.Tick {
-	var out []plot.Tick
-	for _, t := range (plot.DefaultTicks{}).Ticks(min, max) {
-		if t.Value > l.max*1.02+1e-9 && t.Value > 0 {
-			if t.Label == "" {
-				continue
-			}
-			t.Label = ""
-		} else if t.Label != "" {
-			t.Label = human.Currency(t.Value, l.cur)
-		}
-		out = append(out, t)
-	}
-	return out
+	// Round steps across the data's range only (plot.DefaultTicks labelled just $0 and a tick in
+	// the column's space, dropped, on the reference scenario).
+	return niceTicks(min, math.Min(max, l.max*1.02), func(v float64) string { return human.Currency(v, l.cur) })
 }
 
 func nameOr(name, id string) string {
@@ -545,7 +554,7 @@ func Breakdown(s *analysis.Summary, by string) (Chart, bool) {
 		rows = append(rows, row{name: shortName(nameOr(g.Name, g.ID), 44), id: g.ID, full: nameOr(g.Name, g.ID), lo: g.ALE.P05, mean: g.ALE.Mean, hi: g.ALE.P95, point: g.PointALE, hasPoint: true})
 		hi = math.Max(hi, math.Max(g.ALE.P95, g.PointALE))
 	}
-	p := newPlot("Expected annual loss by "+what, "ALE ("+cur+" a year, log scale)", "")
+	p, g := newPlotGrid("Expected annual loss by "+what, "ALE ("+cur+" a year, log scale)", "")
 	p.X.Scale = plot.LogScale{}
 	lo := math.Inf(1)
 	for _, r := range rows {
@@ -558,7 +567,7 @@ func Breakdown(s *analysis.Summary, by string) (Chart, bool) {
 	if math.IsInf(lo, 1) {
 		return Chart{}, false
 	}
-	intervalPlot(p, rows, true, pointLabelOf(s))
+	intervalPlot(p, g, rows, true, pointLabelOf(s))
 	p.X.Min, p.X.Max = lo/1.5, hi*1.5
 	p.X.Tick.Marker = logMoneyTicks{cur}
 	note := fmt.Sprintf("The expected annual loss of each %s. The line spans the 5th to 95th percentile of ALE across draws of the uncertain inputs (how sure we are of the expectation, not how much a single year varies); the dot is the simulated mean and the cross the %s figure. The axis is logarithmic: each labelled step is ten times the last.", what, pointLabelOf(s))
@@ -600,9 +609,9 @@ func PointVsSimulated(s *analysis.Summary) (Chart, bool) {
 		return Chart{}, false
 	}
 	label := pointLabelOf(s)
-	p := newPlot("ALE by finding: "+label+" versus simulated", "ALE ("+cur+" a year, log scale)", "")
+	p, g := newPlotGrid("ALE by finding: "+label+" versus simulated", "ALE ("+cur+" a year, log scale)", "")
 	p.X.Scale = plot.LogScale{}
-	intervalPlot(p, rows, true, label)
+	intervalPlot(p, g, rows, true, label)
 	p.X.Min, p.X.Max = lo/1.5, hi*1.5
 	p.X.Tick.Marker = logMoneyTicks{cur}
 	note := "For each finding, the cross is the " + label + " figure (loss x annual frequency at the single picked values); the dot and line are the simulated mean and 5th-95th percentile once each judgment is replaced by its stated range. Crosses far from the dots are where the single figure misleads: picks at the low end of a wide range understate the expected loss, and losses capped by what an asset is worth fall below a worst case counted every year."

@@ -37,7 +37,7 @@ func fixture(t *testing.T) *analysis.Summary {
 func TestChartsRender(t *testing.T) {
 	sum := fixture(t)
 	charts := All(sum)
-	want := []string{"annual-loss", "exceedance", "safeguards", "ale-by-site", "ale-by-class", "point-vs-simulated"}
+	want := []string{"annual-loss", "exceedance", "safeguards", "portfolio-savings", "ale-by-site", "ale-by-class", "point-vs-simulated"}
 	if len(charts) != len(want) {
 		t.Fatalf("got %d charts, want %d", len(charts), len(want))
 	}
