@@ -179,7 +179,7 @@ func AnnualLoss(s *analysis.Summary) (Chart, bool) {
 		return Chart{}, false
 	}
 	cur := s.Scenario.Currency
-	p := newPlot("", "annual loss ("+cur+", log scale)", "share of years")
+	p, g := newPlotGrid("", "annual loss ("+cur+", log scale)", "share of years")
 	var bins []plotter.HistogramBin
 	total := float64(s.Run.Trials)
 	maxShare := 0.0
@@ -193,6 +193,9 @@ func AnnualLoss(s *analysis.Summary) (Chart, bool) {
 	hist.LineStyle.Color = blue
 	p.Add(hist)
 	top := maxShare * 1.4 // headroom above the bars for the legend
+	// The marker lines and the grid stop below the legend's band, so they never cross its text.
+	band := maxShare * 1.08
+	g.vTo = band
 	marks := []struct {
 		name  string
 		v     float64
@@ -200,7 +203,7 @@ func AnnualLoss(s *analysis.Summary) (Chart, bool) {
 	}{{"mean", s.AnnualLoss.Mean, green}, {"P95", s.AnnualLoss.P95, orange}, {"P99", s.AnnualLoss.P99, red}}
 	for _, m := range marks {
 		if m.v > 0 {
-			l := vline(math.Log10(m.v), 0, top, m.color, m.name != "mean")
+			l := vline(math.Log10(m.v), 0, band, m.color, m.name != "mean")
 			p.Add(l)
 			p.Legend.Add(fmt.Sprintf("%s %s", m.name, human.Currency(m.v, cur)), l)
 		}
@@ -223,7 +226,7 @@ func (percentTicks) Ticks(min, max float64) []plot.Tick {
 	t := plot.DefaultTicks{}.Ticks(min, max)
 	for i := range t {
 		if t[i].Label != "" {
-			t[i].Label = human.Sig(100*t[i].Value, 2) + "%"
+			t[i].Label = human.Percent(t[i].Value) // "8%", not "8.0%" beside "0%"
 		}
 	}
 	return t
