@@ -287,6 +287,11 @@ func Exceedance(s *analysis.Summary) (Chart, bool) {
 		p.Add(lo)
 		p.Legend.Add("largest single event (no safeguards)", lo)
 		note += " The dotted curve is the occurrence exceedance (OEP): the chance that the year's largest single event costs more than x, where the solid curve (AEP) counts the whole year. Where they meet, one event makes the bad year; where the solid curve lies well above, bad years are many events adding up."
+		if occ[0].Y < 0.5 {
+			// The summary evaluates the OEP at the annual curve's losses: where the largest event
+			// is mostly smaller than the annual curve's start, the dotted curve starts low.
+			note += fmt.Sprintf(" The occurrence curve is evaluated at the same losses as the annual one, from %s up, so it starts at %s: smaller single events are not drawn.", human.Currency(base[0].X, cur), human.Percent(occ[0].Y))
+		}
 	}
 	if t := s.Tolerance; t != nil && len(t.Points) > 0 {
 		var xy plotter.XYs
@@ -687,7 +692,8 @@ func TornadoNamed(r *analysis.SensitivityResult, name func(string) string) (Char
 		ins = ins[:15]
 	}
 	cur := r.Currency
-	p := newPlot("What decides "+r.Target+": tornado", r.Target+" ("+cur+"), mean with one input at its P5 or P95", "")
+	target, short := targetNames(r.Target, name)
+	p, g := newPlotGrid("What decides "+target+": tornado", short+" ("+cur+"), mean with one input at its P5 or P95", "")
 	n := len(ins)
 	names := make([]string, n)
 	var tips [][3]string // label, id, full name
@@ -708,6 +714,7 @@ func TornadoNamed(r *analysis.SensitivityResult, name func(string) string) (Char
 	}
 	p.NominalY(names...)
 	p.Y.Min, p.Y.Max = -0.7, float64(n)+0.6
+	g.vTo = float64(n) - 0.4 // the legend's band above the first row stays clear
 	p.Add(vline(r.Mean, -0.7, float64(n)-0.3, grey, true))
 	lb, _ := plotter.NewLine(plotter.XYs{{X: r.Mean, Y: -10}, {X: r.Mean, Y: -10}})
 	lb.Color, lb.Width = blue, vg.Points(8)
@@ -722,12 +729,24 @@ func TornadoNamed(r *analysis.SensitivityResult, name func(string) string) (Char
 	}
 	p.X.Min, p.X.Max = lo-pad, hi+pad
 	p.X.Tick.Marker = currencyTicks{base: plot.DefaultTicks{}, currency: cur}
-	note := fmt.Sprintf("Each bar shows how the mean of %s moves when one judgment is held at the low (P5, blue) or high (P95, orange) end of its range, every other draw unchanged, around the mean with all inputs free (dashed line; %d trials). Longest bars first: those are the judgments worth measuring better. The rank correlation says how much of the spread across trials moves with that input.", r.Target, r.Trials)
+	note := fmt.Sprintf("Each bar shows how the mean of %s moves when one judgment is held at the low (P5, blue) or high (P95, orange) end of its range, every other draw unchanged, around the mean with all inputs free (dashed line; %s trials). Longest bars first: those are the judgments worth measuring better. The rank correlation says how much of the spread across trials moves with that input.", target, human.Int(r.Trials))
 	c := Chart{Name: "tornado", Title: "Sensitivity (tornado)", Note: note, Plot: p, W: 10 * vg.Inch, H: vg.Length(1.7+0.34*float64(n)) * vg.Inch}
 	for _, t := range tips {
 		c.tip(t[0], t[1], t[2])
 	}
 	return c, true
+}
+
+// targetNames are a sensitivity target's names for people, in a sentence and on an axis: "ale" is
+// "the expected annual loss" and "ALE", "savings:C1" "the savings of <C1's title>" and "savings".
+func targetNames(target string, name func(string) string) (string, string) {
+	if target == "ale" {
+		return "the expected annual loss", "ALE"
+	}
+	if id, ok := strings.CutPrefix(target, "savings:"); ok {
+		return "the savings of " + name(id), "savings"
+	}
+	return target, target
 }
 
 // inputNamer names an uncertain input for people from the summary (analysis.InputLabel): "R01.afe"
