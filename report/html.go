@@ -8,6 +8,7 @@ import (
 	"io"
 	"regexp"
 	"sort"
+	"strings"
 
 	"github.com/alesim/alesim/internal/human"
 	"github.com/alesim/alesim/report/charts"
@@ -29,6 +30,16 @@ var (
 	xmlDecl = regexp.MustCompile(`(?s)<\?xml[^>]*\?>\s*(<!--.*?-->\s*)?`)
 	svgSize = regexp.MustCompile(`<svg width="[^"]*" height="[^"]*"\s*`)
 )
+
+// amountsHTML is an interval "lo to hi" (or one amount) with each amount kept on one line: printed,
+// the table cells wrap, and "-€46.8K to -€45.4K" broke after a minus sign.
+func amountsHTML(text string) template.HTML {
+	parts := strings.Split(text, " to ")
+	for i, p := range parts {
+		parts[i] = `<span class="amt">` + template.HTMLEscapeString(p) + `</span>`
+	}
+	return template.HTML(strings.Join(parts, " to "))
+}
 
 type htmlChart struct {
 	Title, Note string
@@ -65,10 +76,10 @@ func WriteHTML(w io.Writer, s *analysis.Summary, charts []charts.Chart) error {
 	nm := namesOf(s)
 	cur := s.Scenario.Currency
 	t, err := template.New("report").Funcs(template.FuncMap{
-		"money":     func(x float64) string { return human.Currency(x, cur) },
-		"money3":    func(x float64) string { return human.CurrencyN(x, cur, 3) },
-		"range2":    func(lo, hi float64) string { return human.CurrencyRange(lo, hi, cur, 2) },
-		"range3":    func(lo, hi float64) string { return human.CurrencyRange(lo, hi, cur, 3) },
+		"money":     func(x float64) template.HTML { return amountsHTML(human.Currency(x, cur)) },
+		"money3":    func(x float64) template.HTML { return amountsHTML(human.CurrencyN(x, cur, 3)) },
+		"range2":    func(lo, hi float64) template.HTML { return amountsHTML(human.CurrencyRange(lo, hi, cur, 2)) },
+		"range3":    func(lo, hi float64) template.HTML { return amountsHTML(human.CurrencyRange(lo, hi, cur, 3)) },
 		"sig":       func(x float64) string { return human.Sig(x, 2) },
 		"pct":       human.Percent,
 		"int":       human.Int,
@@ -116,6 +127,7 @@ h1 { font-size: 1.7em; margin-bottom: .2em; }
 h2 { font-size: 1.3em; margin-top: 2em; border-bottom: 1px solid #ccc; }
 table { border-collapse: collapse; font-size: .85em; margin: 1em 0; }
 th, td { padding: .25em .6em; border-bottom: 1px solid #e4e4e4; text-align: right; white-space: nowrap; }
+.amt { white-space: nowrap; }
 th { background: #f3f3f3; }
 td.l, th.l { text-align: left; white-space: normal; }
 .note { color: #444; font-size: .95em; max-width: 60em; }
