@@ -62,9 +62,10 @@ func checkTolerance(pts []model.TolerancePoint, q sim.Quantiler) ToleranceCheck 
 	}
 	if hi > lo {
 		step := math.Log(hi/lo) / (toleranceGrid - 1)
-		for k := 0; k < toleranceGrid; k++ {
+		for k := 0; k < toleranceGrid-1; k++ {
 			xs = append(xs, lo*math.Exp(float64(k)*step))
 		}
+		xs = append(xs, hi) // exactly: lo*exp(log(hi/lo)) can fall a rounding short (7999999.999999999)
 	} else {
 		xs = append(xs, lo)
 	}
