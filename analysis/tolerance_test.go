@@ -207,3 +207,56 @@ func TestNoTolerancePortfolioLosses(t *testing.T) {
 		}
 	}
 }
+
+// TestTolerancePortfolioInsurance: a portfolio's annual loss counts what its insurance policy
+// retains. One finding with a fixed loss of 1M and Poisson(0.5) events; the policy keeps a
+// deductible of 200K an event, so the portfolio's year retains 200K N. Against a curve of 12% at
+// 250K falling log-log to 5% at 2M (t(x) = 0.12 (x/250K)^-b, b = ln 2.4 / ln 8), the excess is
+// largest just below 400K, where P(N >= 2) = 1 - 1.5 exp(-0.5) meets t(400K): about -0.008,
+// within (at 600K it is -0.069, at 2M -0.05). Uninsured, the year would lose 1M N, far outside.
+// The tolerance is 4 binomial SE plus 0.001 for where the 400-point grid and the sketch's 0.5%
+// bins place the step (each moves t by at most b x 0.5% x t, about 0.0002).
+func TestTolerancePortfolioInsurance(t *testing.T) {
+	src := `scenario: {name: cover, horizon_years: 5, currency: EUR}
+sites: [{id: main, name: Main}]
+findings:
+  - {id: F1, title: Fire, site: main, afe: 0.5, loss: 1000000}
+safeguards:
+  - id: P1
+    title: Cover
+    insurance: {premium: 1000, deductible: 200000, limit: 5000000, findings: [F1]}
+portfolios:
+  - {id: cover, title: Cover, safeguards: [P1]}
+tolerance:
+  - {loss: 250000, probability: 0.12}
+  - {loss: 2000000, probability: 0.05}
+`
+	s, err := model.Parse("cover.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := sim.DefaultConfig()
+	cfg.Trials, cfg.Seed, cfg.Workers = 200000, 18, 2
+	sum, err := Run(context.Background(), s, cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tol := sum.Tolerance
+	if tol == nil || len(tol.Portfolios) != 1 || tol.Portfolios[0].ID != "cover" {
+		t.Fatalf("tolerance %+v", tol)
+	}
+	b := math.Log(2.4) / math.Log(8)
+	p2 := 1 - 1.5*math.Exp(-0.5)
+	want := p2 - 0.12*math.Pow(400000.0/250000, -b)
+	got := tol.Portfolios[0]
+	se := math.Sqrt(p2 * (1 - p2) / float64(cfg.Trials))
+	if math.Abs(got.MaxExcess-want) > 4*se+0.001 || !got.Within {
+		t.Errorf("cover: max_excess %v within %v, want %v (4 SE + 0.001 = %v)", got.MaxExcess, got.Within, want, 4*se+0.001)
+	}
+	if !(got.AtLoss > 390000 && got.AtLoss < 402000) {
+		t.Errorf("cover: at_loss %v, want just below 400K", got.AtLoss)
+	}
+	if tol.Baseline.Within {
+		t.Errorf("baseline within tolerance: %+v", tol.Baseline)
+	}
+}
