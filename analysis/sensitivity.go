@@ -42,6 +42,8 @@ type SensitivityResult struct {
 	Mean     float64            `json:"mean"` // the target's mean with every input free
 	Currency string             `json:"currency"`
 	Inputs   []SensitivityInput `json:"inputs"`
+	// Titles names the inputs' owners for people (InputTitles; not in the JSON).
+	Titles map[string]string `json:"-"`
 }
 
 // collector is a TrialSink keeping some columns per trial in memory: the target and each input.
@@ -99,7 +101,7 @@ func Sensitivity(ctx context.Context, s *model.Scenario, cfg sim.Config, target 
 	if err != nil {
 		return nil, err
 	}
-	out := &SensitivityResult{Target: target, Trials: res.Trials(), Seed: cfg.Seed, Currency: s.Currency, Inputs: []SensitivityInput{}}
+	out := &SensitivityResult{Target: target, Trials: res.Trials(), Seed: cfg.Seed, Currency: s.Currency, Inputs: []SensitivityInput{}, Titles: InputTitles(s)}
 	out.Mean = mean(c.data[0])
 	rt := ranks(c.data[0])
 	cfg.Sink = nil

@@ -295,10 +295,8 @@ func Summarize(s *model.Scenario, res *sim.Result, cfg sim.Config) *Summary {
 		}
 		rs.Exceedance = exceedanceCurve(res.Dist(q))
 		sum.Recommended = rs
-		sum.Tolerance = toleranceResult(s, loss, rec.Name, res.Dist(q))
-	} else {
-		sum.Tolerance = toleranceResult(s, loss, "", nil)
 	}
+	sum.Tolerance = toleranceResult(s, res)
 	sites, classes := res.Sites(), res.Classes()
 	var estimated []string
 	for _, f := range findings {

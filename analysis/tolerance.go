@@ -9,8 +9,9 @@ import (
 )
 
 // ToleranceResult holds the loss exceedance curves against the scenario's risk tolerance. The
-// baseline is the curve with no safeguard; Portfolios holds the recommended set (the one set the
-// engine simulates an annual loss for), by its portfolio id.
+// baseline is the curve with no safeguard; Portfolios holds each named portfolio, in scenario
+// order (the engine simulates their annual losses on the baseline's events when the scenario
+// states a tolerance), then the recommended set when it is not one of them, by id.
 type ToleranceResult struct {
 	Points     []TolerancePoint     `json:"points"`
 	Baseline   ToleranceCheck       `json:"baseline"`
@@ -62,9 +63,10 @@ func checkTolerance(pts []model.TolerancePoint, q sim.Quantiler) ToleranceCheck 
 	}
 	if hi > lo {
 		step := xmath.Log(hi/lo) / (toleranceGrid - 1)
-		for k := 0; k < toleranceGrid; k++ {
+		for k := 0; k < toleranceGrid-1; k++ {
 			xs = append(xs, lo*xmath.Exp(float64(k)*step))
 		}
+		xs = append(xs, hi) // exactly: lo*exp(log(hi/lo)) can fall a rounding short (7999999.999999999)
 	} else {
 		xs = append(xs, lo)
 	}
@@ -86,9 +88,10 @@ func checkTolerance(pts []model.TolerancePoint, q sim.Quantiler) ToleranceCheck 
 	return best
 }
 
-// toleranceResult checks the baseline's and the recommended set's annual loss against the
-// scenario's tolerance; nil when the scenario states none.
-func toleranceResult(s *model.Scenario, base sim.Quantiler, recID string, rec sim.Quantiler) *ToleranceResult {
+// toleranceResult checks the baseline's, each named portfolio's and the recommended set's annual
+// loss against the scenario's tolerance; nil when the scenario states none. A portfolio whose
+// annual loss was not simulated (a collapsed run) is left out.
+func toleranceResult(s *model.Scenario, res *sim.Result) *ToleranceResult {
 	if len(s.Tolerance) == 0 {
 		return nil
 	}
@@ -96,9 +99,21 @@ func toleranceResult(s *model.Scenario, base sim.Quantiler, recID string, rec si
 	for _, p := range s.Tolerance {
 		out.Points = append(out.Points, TolerancePoint{p.Loss, p.Probability})
 	}
-	out.Baseline = checkTolerance(s.Tolerance, base)
-	if rec != nil {
-		out.Portfolios = append(out.Portfolios, PortfolioTolerance{ID: recID, ToleranceCheck: checkTolerance(s.Tolerance, rec)})
+	out.Baseline = checkTolerance(s.Tolerance, res.Dist(res.TotalLoss()))
+	rec := res.Recommended()
+	recShown := false
+	for k := range s.Portfolios {
+		q := res.PortfolioLoss(k)
+		if q < 0 {
+			continue
+		}
+		if q == res.RecommendedLoss() {
+			recShown = true
+		}
+		out.Portfolios = append(out.Portfolios, PortfolioTolerance{ID: s.Portfolios[k].ID, ToleranceCheck: checkTolerance(s.Tolerance, res.Dist(q))})
+	}
+	if rec != nil && !recShown {
+		out.Portfolios = append(out.Portfolios, PortfolioTolerance{ID: rec.Name, ToleranceCheck: checkTolerance(s.Tolerance, res.Dist(res.RecommendedLoss()))})
 	}
 	return out
 }

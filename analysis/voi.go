@@ -85,6 +85,9 @@ type VOIResult struct {
 	Currency string     `json:"currency"`
 	// TrialsPerBin is k = round(sqrt(trials)), the least number of trials in an EVPPI bin.
 	TrialsPerBin int `json:"trials_per_bin"`
+	// Titles names the inputs' owners and the options for people (InputTitles, and the
+	// portfolios' titles; not in the JSON).
+	Titles map[string]string `json:"-"`
 }
 
 // VOIDecision is the decision valued: its options and the one of highest expected savings.
@@ -216,7 +219,12 @@ func VOI(ctx context.Context, s *model.Scenario, cfg sim.Config, o VOIOptions) (
 	nopt := len(opts)
 	sav := make([][]float64, nopt) // sav[0] (doing nothing) is nil: zero in every trial
 	copy(sav[1:], c.data[:nopt-1])
-	out := &VOIResult{Trials: res.Trials(), Seed: cfg.Seed, Currency: s.Currency, Inputs: []VOIInput{}}
+	out := &VOIResult{Trials: res.Trials(), Seed: cfg.Seed, Currency: s.Currency, Inputs: []VOIInput{}, Titles: InputTitles(s)}
+	for _, p := range s.Portfolios {
+		if p.Title != "" {
+			out.Titles[p.ID] = p.Title
+		}
+	}
 	d := newDecision(sav)
 	out.Decision.Best = opts[d.best].id
 	for i, op := range opts {

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	_ "embed"
 	"fmt"
 	"github.com/alesim/alesim/analysis"
@@ -9,6 +8,7 @@ import (
 	"io"
 	"regexp"
 	"sort"
+	"strings"
 
 	"github.com/alesim/alesim/internal/human"
 	"github.com/alesim/alesim/report/charts"
@@ -16,15 +16,11 @@ import (
 
 // ChartSVG renders a chart to SVG markup for inlining (without the XML declaration).
 func ChartSVG(c charts.Chart) (template.HTML, error) {
-	wt, err := c.Plot.WriterTo(c.W, c.H, "svg")
+	b, err := c.SVG() // with each row label's tooltip: the full name and the id
 	if err != nil {
 		return "", err
 	}
-	var b bytes.Buffer
-	if _, err := wt.WriteTo(&b); err != nil {
-		return "", err
-	}
-	svg := xmlDecl.ReplaceAll(b.Bytes(), nil)
+	svg := xmlDecl.ReplaceAll(b, nil)
 	// Scale to the page width while keeping the aspect ratio.
 	svg = svgSize.ReplaceAll(svg, []byte(`<svg style="max-width:100%;height:auto" `))
 	return template.HTML(svg), nil // our own markup from gonum/plot, not user input
@@ -34,6 +30,16 @@ var (
 	xmlDecl = regexp.MustCompile(`(?s)<\?xml[^>]*\?>\s*(<!--.*?-->\s*)?`)
 	svgSize = regexp.MustCompile(`<svg width="[^"]*" height="[^"]*"\s*`)
 )
+
+// amountsHTML is an interval "lo to hi" (or one amount) with each amount kept on one line: printed,
+// the table cells wrap, and "-€46.8K to -€45.4K" broke after a minus sign.
+func amountsHTML(text string) template.HTML {
+	parts := strings.Split(text, " to ")
+	for i, p := range parts {
+		parts[i] = `<span class="amt">` + template.HTMLEscapeString(p) + `</span>`
+	}
+	return template.HTML(strings.Join(parts, " to "))
+}
 
 type htmlChart struct {
 	Title, Note string
@@ -70,10 +76,10 @@ func WriteHTML(w io.Writer, s *analysis.Summary, charts []charts.Chart) error {
 	nm := namesOf(s)
 	cur := s.Scenario.Currency
 	t, err := template.New("report").Funcs(template.FuncMap{
-		"money":     func(x float64) string { return human.Currency(x, cur) },
-		"money3":    func(x float64) string { return human.CurrencyN(x, cur, 3) },
-		"range2":    func(lo, hi float64) string { return human.CurrencyRange(lo, hi, cur, 2) },
-		"range3":    func(lo, hi float64) string { return human.CurrencyRange(lo, hi, cur, 3) },
+		"money":     func(x float64) template.HTML { return amountsHTML(human.Currency(x, cur)) },
+		"money3":    func(x float64) template.HTML { return amountsHTML(human.CurrencyN(x, cur, 3)) },
+		"range2":    func(lo, hi float64) template.HTML { return amountsHTML(human.CurrencyRange(lo, hi, cur, 2)) },
+		"range3":    func(lo, hi float64) template.HTML { return amountsHTML(human.CurrencyRange(lo, hi, cur, 3)) },
 		"sig":       func(x float64) string { return human.Sig(x, 2) },
 		"pct":       human.Percent,
 		"int":       human.Int,
@@ -84,6 +90,7 @@ func WriteHTML(w io.Writer, s *analysis.Summary, charts []charts.Chart) error {
 		"name":      nameOr,
 		"tolerance": func(c analysis.ToleranceCheck) string { return toleranceLine(c, cur) },
 		"tolpoints": func(t *analysis.ToleranceResult) string { return toleranceText(t, cur) },
+		"portfolio": func(id string) string { return portfolioTitle(s, id) },
 		"method": func(m string) string {
 			switch m {
 			case "closed_form":
@@ -120,6 +127,7 @@ h1 { font-size: 1.7em; margin-bottom: .2em; }
 h2 { font-size: 1.3em; margin-top: 2em; border-bottom: 1px solid #ccc; }
 table { border-collapse: collapse; font-size: .85em; margin: 1em 0; }
 th, td { padding: .25em .6em; border-bottom: 1px solid #e4e4e4; text-align: right; white-space: nowrap; }
+.amt { white-space: nowrap; }
 th { background: #f3f3f3; }
 td.l, th.l { text-align: left; white-space: normal; }
 .note { color: #444; font-size: .95em; max-width: 60em; }
@@ -149,7 +157,7 @@ small.id { color: #777; font-family: monospace; }
 <table>
 <tr><th class="l"></th><th class="l">verdict</th><th>max excess</th><th>at a loss of</th></tr>
 <tr><td class="l">no safeguards</td><td class="l">{{tolerance .Baseline}}</td><td>{{pct .Baseline.MaxExcess}}</td><td>{{money .Baseline.AtLoss}}</td></tr>
-{{range .Portfolios}}<tr><td class="l">with {{.ID}}</td><td class="l">{{tolerance .ToleranceCheck}}</td><td>{{pct .MaxExcess}}</td><td>{{money .AtLoss}}</td></tr>
+{{range .Portfolios}}<tr><td class="l" title="{{.ID}}">with {{portfolio .ID}}</td><td class="l">{{tolerance .ToleranceCheck}}</td><td>{{pct .MaxExcess}}</td><td>{{money .AtLoss}}</td></tr>
 {{end}}</table>{{end}}
 {{if .S.Warnings}}<div class="warn"><b>Warnings</b><ul>{{range .S.Warnings}}<li>{{.}}</li>{{end}}</ul></div>{{end}}
 

@@ -37,6 +37,18 @@ func nameOr(name, id string) string {
 	return id
 }
 
+// portfolioTitle is the title a person reads for a portfolio id of the tolerance check: the named
+// portfolio's title, "the recommended set" for a recommended set that is no named portfolio, else
+// the id.
+func portfolioTitle(s *analysis.Summary, id string) string {
+	for _, p := range s.Portfolios {
+		if p.ID == id {
+			return nameOr(p.Title, id)
+		}
+	}
+	return id
+}
+
 // toleranceLine says in words how a curve stands against the tolerance.
 func toleranceLine(c analysis.ToleranceCheck, cur string) string {
 	pp := human.Sig(100*c.MaxExcess, 2)

@@ -19,7 +19,17 @@ import (
 // the findings, the sites and classes, the safeguards and portfolios ranked, the budget set, the
 // tolerance, the warnings. People read names (finding titles, site and class names); ids stay in
 // the JSON and CSV.
-func WriteRunTable(w io.Writer, s *analysis.Summary) error {
+func WriteRunTable(out io.Writer, s *analysis.Summary) error {
+	// The aligned tables pad their last column: the text is written once, trailing spaces dropped,
+	// so that every line's width is what a terminal shows.
+	w := &trimmed{w: out}
+	if err := writeRunTable(w, s); err != nil {
+		return err
+	}
+	return w.close()
+}
+
+func writeRunTable(w io.Writer, s *analysis.Summary) error {
 	cur := s.Scenario.Currency
 	m2 := func(x float64) string { return human.Currency(x, cur) }
 	m3 := func(x float64) string { return human.CurrencyN(x, cur, 3) }
@@ -46,7 +56,7 @@ func WriteRunTable(w io.Writer, s *analysis.Summary) error {
 		fmt.Fprintf(w, "\nRisk tolerance: %s.\n", toleranceText(t, cur))
 		fmt.Fprintf(w, "  no safeguards: %s\n", toleranceLine(t.Baseline, cur))
 		for _, p := range t.Portfolios {
-			fmt.Fprintf(w, "  with %s: %s\n", p.ID, toleranceLine(p.ToleranceCheck, cur))
+			fmt.Fprintf(w, "  with %s: %s\n", short(portfolioTitle(s, p.ID), 40), toleranceLine(p.ToleranceCheck, cur))
 		}
 	}
 	fmt.Fprintf(w, "\nBy finding (ALE: point, then simulated mean and P5-P95; annual loss P95 and P99):\n")
@@ -195,9 +205,16 @@ func writeSafeguardTable(w io.Writer, s *analysis.Summary) {
 				human.Percent(set.PPositive), wrap(members, 112, "\n    "))
 			if set.HeldOut != nil && set.OptimizersCurse != nil {
 				c := set.OptimizersCurse
-				fmt.Fprintf(w, "  %-12s chosen on the %s blocks: savings there %s; on the %s blocks, unseen by the choice, %s [%s, %s]; optimizer's curse %s [%s, %s]\n", "",
+				// Wrapped at 120 columns, never inside an interval "[lo, hi]" (its space is held as
+				// a NUL until the line is wrapped).
+				iv := func(lo, hi float64, n int) string {
+					return "[" + human.CurrencyN(lo, cur, n) + ",\x00" + human.CurrencyN(hi, cur, n) + "]"
+				}
+				line := fmt.Sprintf("chosen on the %s blocks: savings there %s; on the %s blocks, unseen by the choice, %s %s; optimizer's curse %s %s",
 					b.ChoiceBlocks, human.CurrencyN(set.InSample.Mean, cur, 3), b.HeldOutBlocks, human.CurrencyN(set.HeldOut.Mean, cur, 3),
-					human.CurrencyN(set.HeldOut.CI95[0], cur, 3), human.CurrencyN(set.HeldOut.CI95[1], cur, 3), human.CurrencyN(c.Mean, cur, 2), human.CurrencyN(c.CI95[0], cur, 2), human.CurrencyN(c.CI95[1], cur, 2))
+					iv(set.HeldOut.CI95[0], set.HeldOut.CI95[1], 3), human.CurrencyN(c.Mean, cur, 2), iv(c.CI95[0], c.CI95[1], 2))
+				indent := strings.Repeat(" ", 15)
+				fmt.Fprintf(w, "%s%s\n", indent, strings.ReplaceAll(wrap(line, TermWidth-len(indent), "\n"+indent), "\x00", " "))
 			}
 		}
 	}
@@ -231,25 +248,30 @@ func short(s string, n int) string {
 }
 
 // WritePointTable writes point mode (the arithmetic on single values) as the report's table, rounded to two
-// significant figures.
+// significant figures, with the currency's symbol: finding titles first (trimmed to fit 120
+// columns), ids in a column of their own.
 func WritePointTable(w io.Writer, r *model.PointResult) error {
-	m := func(x float64) string { return human.Money(x, 2) }
-	fmt.Fprintf(w, "%s: point estimates (the arithmetic on single values), %d-year figures at annuity factor %s, %s\n\n",
-		r.Scenario.Name, r.Scenario.HorizonYears, human.Sig(r.Scenario.AnnuityFactor, 4), r.Scenario.Currency)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "Finding\tSubject\tALE\tLoss now\tNew loss\tReduction\tCost\tSavings\tCost/savings\t")
+	cur := r.Scenario.Currency
+	m := func(x float64) string { return human.Currency(x, cur) }
+	fmt.Fprintf(w, "%s\n\n", wrap(fmt.Sprintf("%s: point estimates (the arithmetic on single values), %d-year figures at annuity factor %s, money in %s",
+		r.Scenario.Name, r.Scenario.HorizonYears, human.Sig(r.Scenario.AnnuityFactor, 4), currencyName(cur)), TermWidth, "\n"))
+	t := newTextTable(0, 16, false, false, true, true, true, true, true, true, true)
+	t.row("Finding", "id", "ALE", "Loss now", "New loss", "Reduction", "Cost", "Savings", "Cost/savings")
+	never := false
 	for _, f := range r.Findings {
 		mark := ""
 		if len(f.SharedWith) > 0 {
 			mark = " *"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", f.ID, short(f.Title, 30), m(f.ALE), m(f.LossNow),
-			m(f.LossAfter), m(f.Reduction), m(f.Cost), m(f.Savings)+mark, pointRatio(f.Ratio))
+		ratio := pointRatio(f.Ratio, len(f.Safeguards) > 0)
+		never = never || ratio == "never"
+		t.row(f.Title, f.ID, m(f.ALE), m(f.LossNow), m(f.LossAfter), m(f.Reduction), m(f.Cost), m(f.Savings)+mark, ratio)
 	}
-	t := r.Totals
-	fmt.Fprintf(tw, "Total\t\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", m(t.ALE), m(t.LossNow), m(t.LossAfter), m(t.Reduction),
-		m(t.Cost), m(t.Savings), pointRatio(t.Ratio))
-	if err := tw.Flush(); err != nil {
+	tot := r.Totals
+	ratio := pointRatio(tot.Ratio, tot.Cost != 0 || tot.Reduction != 0)
+	never = never || ratio == "never"
+	t.row("Total", "", m(tot.ALE), m(tot.LossNow), m(tot.LossAfter), m(tot.Reduction), m(tot.Cost), m(tot.Savings), ratio)
+	if err := t.write(w); err != nil {
 		return err
 	}
 	for _, f := range r.Findings {
@@ -260,33 +282,83 @@ func WritePointTable(w io.Writer, r *model.PointResult) error {
 	}
 	for _, s := range r.Safeguards {
 		if len(s.Findings) > 1 {
-			fmt.Fprintf(w, "  %s (%s): findings %s, cost %s, savings %s\n", s.ID, s.Title,
-				strings.Join(s.Findings, ", "), m(s.Cost), m(s.Savings))
+			line := fmt.Sprintf("%s (%s): findings %s, cost %s, savings %s", s.Title, s.ID, strings.Join(s.Findings, ", "), m(s.Cost), m(s.Savings))
+			fmt.Fprintf(w, "  %s\n", wrap(line, TermWidth-4, "\n    "))
 		}
+	}
+	if never {
+		fmt.Fprintln(w, "\nCost/savings \"never\": the safeguards cost more over the horizon than they save; blank: no safeguard acts on it.")
 	}
 	fmt.Fprintln(w, "\nFigures rounded to two significant figures for display, as the report does; --format csv or json gives full precision.")
 	return nil
 }
 
-// pointRatio is a cost to savings ratio for the point table: two significant figures, blank where
-// there is none.
-func pointRatio(r *float64) string {
-	if r == nil {
+// currencyName is the currency as a line of text names it: "EUR (€)", or the code alone where it
+// has no symbol of its own.
+func currencyName(code string) string {
+	if code == "" {
+		code = "USD"
+	}
+	if sym := strings.TrimSpace(human.Symbol(code)); sym != code {
+		return code + " (" + sym + ")"
+	}
+	return code
+}
+
+// pointRatio is a cost to savings ratio for the point table: two significant figures; "never"
+// where the safeguards do not pay back (no ratio, or a negative one), "no cost" where they cost
+// nothing, blank where no safeguard acts (acts false).
+func pointRatio(r *float64, acts bool) string {
+	switch {
+	case !acts:
 		return ""
+	case r == nil || *r < 0:
+		return "never"
+	case *r == 0:
+		return "no cost"
 	}
 	return human.Sig(*r, 2)
 }
 
-// WriteSensitivityTable writes the inputs ranked by swing, as text.
+// WriteSensitivityTable writes the inputs ranked by swing, as text: each input named for people
+// (its owner's title and what it is; trimmed to fit 120 columns), its id in a column of its own,
+// money with the currency's symbol.
 func WriteSensitivityTable(w io.Writer, r *analysis.SensitivityResult) error {
-	m := func(x float64) string { return human.Money(x, 3) }
-	fmt.Fprintf(w, "What decides %s (mean %s over %d trials, seed %d):\n", r.Target, m(r.Mean), r.Trials, r.Seed)
+	m := func(x float64) string { return human.CurrencyN(x, r.Currency, 3) }
+	label := func(name string) string { return analysis.InputLabel(r.Titles, name) }
+	target := r.Target
+	if target == "ale" {
+		target = "the expected annual loss (ALE)"
+	} else if id, ok := strings.CutPrefix(target, "savings:"); ok {
+		target = fmt.Sprintf("the savings of %s (%s)", nameOr(r.Titles[id], id), id)
+	}
+	fmt.Fprintf(w, "%s\n", wrap(fmt.Sprintf("What decides %s (mean %s over %s trials, seed %d):", target, m(r.Mean), human.Int(r.Trials), r.Seed), TermWidth, "\n"))
 	fmt.Fprintf(w, "each input held at its P5 and at its P95 on the same trials; rank correlation of its draws with the target.\n\n")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "input\tinput P5-P95\tmean at P5\tmean at P95\tswing\trank corr.\t")
+	t := newTextTable(1, 20, false, false, true, true, true, true, true)
+	t.row("input", "id", "input P5 to P95", "mean at P5", "mean at P95", "swing", "rank corr.")
 	for _, in := range r.Inputs {
-		fmt.Fprintf(tw, "%s\t%s-%s\t%s\t%s\t%s\t%s\t\n", in.Name, human.Sig(in.P05, 2), human.Sig(in.P95, 2),
+		t.row(label(in.Name), in.Name, inputRange(in.Name, in.P05, in.P95, r.Currency),
 			m(in.MeanAtP05), m(in.MeanAtP95), m(in.Swing), human.Sig(in.RankCorrelation, 2))
 	}
-	return tw.Flush()
+	return t.write(w)
+}
+
+// inputRange is an input's P5 to P95 for people: money with the currency's symbol for costs and
+// losses, other values (frequencies, factors) with two significant figures and a K or M suffix.
+func inputRange(name string, lo, hi float64, cur string) string {
+	parts := strings.Split(name, ".")
+	money := false
+	for k, seg := range parts {
+		if seg == "annual_cost" || seg == "one_time_cost" || (seg == "loss" && k == len(parts)-1) {
+			money = true
+		}
+	}
+	if money {
+		return human.CurrencyRange(lo, hi, cur, 2)
+	}
+	a, b := human.Money(lo, 2), human.Money(hi, 2)
+	if a == b {
+		return a
+	}
+	return a + " to " + b
 }

@@ -538,7 +538,12 @@ func (w *worker) tail() {
 		w.drawSafeguards()
 	}
 	if p.rec != nil {
-		q[p.qRec] = w.recommendedLoss()
+		q[p.qRec] = w.setLoss(p.rec)
+	}
+	for _, r := range p.portLoss {
+		if r != p.rec {
+			q[r.q] = w.setLoss(r)
+		}
 	}
 	if len(p.variants) > 0 {
 		w.variants(q[p.qALE])

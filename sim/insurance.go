@@ -361,8 +361,9 @@ func (w *worker) eachExtraEvent(i int, adj model.Adjust, sc float64, fn func(flo
 	}
 }
 
-// compileRecommendedPolicies keeps the events of the findings the recommended set's policies
-// depend on and notes the set's policies with their masks.
+// compileRecommendedPolicies keeps the events of the findings the policies of a set whose annual
+// loss is simulated (the recommended set, a portfolio checked against the tolerance) depend on and
+// notes the set's policies with their masks.
 func (p *plan) compileRecommendedPolicies(r *pRec) {
 	in := make([]bool, len(p.safeguards))
 	for _, k := range r.members {
@@ -388,11 +389,10 @@ func (p *plan) compileRecommendedPolicies(r *pRec) {
 	}
 }
 
-// recommendedPolicies is this year's retained loss of the findings the recommended set's policies
-// cover, with the set's controls in place.
-func (w *worker) recommendedPolicies() float64 {
+// setPolicies is this year's retained loss of the findings the set's policies cover, with the
+// set's controls in place.
+func (w *worker) setPolicies(r *pRec) float64 {
 	p := w.p
-	r := p.rec
 	tot := 0.0
 	for j, pi := range r.policies {
 		pol := &p.policies[pi]

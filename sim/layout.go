@@ -23,6 +23,9 @@ const (
 	OwnerPair                     // two variants of one group (Index, Other: variant indices)
 	OwnerUnit                     // a unit's ALE with a subset of its safeguards (Index: unit, Other: mask)
 	OwnerInput                    // a recorded input draw (Index: input index)
+	// OwnerPortfolioLoss is a named portfolio's annual loss, simulated on the baseline's events
+	// when the scenario states a risk tolerance (Index: the portfolio's index in the scenario).
+	OwnerPortfolioLoss
 )
 
 // Measure is what a quantity measures.

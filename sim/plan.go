@@ -42,6 +42,7 @@ type plan struct {
 	unitTables   bool    // the units' ALE tables are laid out (Options.UnitTables)
 	inputs       []input // the recorded inputs (Options.RecordInputs), in scenario order
 	rec          *pRec   // the recommended set, when its annual loss is simulated
+	portLoss     []*pRec // the named portfolios' annual losses, when the scenario states a tolerance
 	corr         []pCorr // correlated groups (copula.go)
 	nCorr        int     // correlated inputs in all groups
 
@@ -332,6 +333,7 @@ func compile(s *model.Scenario, collapse bool, opts Options) (*plan, error) {
 	if opts.Recommended != nil {
 		p.compileRecommended(opts.Recommended.Members, opts.Recommended.Name)
 	}
+	p.compilePortfolioLosses()
 	p.compileExtra()
 	p.layoutVariants(opts.UnitTables)
 	p.layoutPairs()

@@ -2,7 +2,8 @@ package sim
 
 import "github.com/alesim/alesim/model"
 
-// pRec is the recommended set of safeguards whose annual loss is simulated beside the baseline's.
+// pRec is a set of safeguards whose annual loss is simulated beside the baseline's: the
+// recommended set, or a named portfolio when the scenario states a risk tolerance.
 type pRec struct {
 	name    string
 	members []int
@@ -12,16 +13,13 @@ type pRec struct {
 	policies []int
 	masks    []uint32
 	covered  []bool
+	q        int // the quantity holding the year's loss with the set in place
 }
 
-// compileRecommended marks the findings the set acts on so that their events are kept (with a
-// thinning uniform each); the quantity holding the year's loss with the set in place (qRec) is laid
-// out with the totals.
-func (p *plan) compileRecommended(members []int, name string) {
-	if members == nil {
-		return
-	}
-	r := &pRec{name: name, members: members, effects: make([][][2]int, len(p.findings))}
+// compileLossSet marks the findings the set acts on so that their events are kept (with a
+// thinning uniform each) and returns the set; its quantity is laid out by the caller.
+func (p *plan) compileLossSet(members []int, name string) *pRec {
+	r := &pRec{name: name, members: members, effects: make([][][2]int, len(p.findings)), q: -1}
 	for _, k := range members {
 		for j, e := range p.safeguards[k].effects {
 			r.effects[e.finding] = append(r.effects[e.finding], [2]int{k, j})
@@ -33,16 +31,60 @@ func (p *plan) compileRecommended(members []int, name string) {
 		}
 	}
 	p.compileRecommendedPolicies(r)
-	p.rec = r
+	return r
 }
 
-// recommendedLoss is this year's loss with the recommended safeguards in place, on the same events:
-// an event of a finding with frequency factor phi (at most 1) happens when its thinning uniform is
-// below phi, each loss is scaled by the loss factor, and asset caps apply to the result.
-func (w *worker) recommendedLoss() float64 {
+// compileRecommended compiles the recommended set; the quantity holding the year's loss with the
+// set in place (qRec) is laid out with the totals.
+func (p *plan) compileRecommended(members []int, name string) {
+	if members == nil {
+		return
+	}
+	p.rec = p.compileLossSet(members, name)
+	p.rec.q = p.qRec
+}
+
+// compilePortfolioLosses compiles, when the scenario states a risk tolerance (and only then, so
+// that runs without one stay as cheap and their results unchanged), each named portfolio's annual
+// loss on the baseline's events, for checking it against the tolerance. A portfolio that is the
+// recommended set (same id, same members) shares its quantity; the others are sketched (not
+// exported per trial). Not in collapse mode, which has no annual loss distribution.
+func (p *plan) compilePortfolioLosses() {
+	if len(p.s.Tolerance) == 0 || p.collapse {
+		return
+	}
+	for k := range p.s.Portfolios {
+		pf := &p.s.Portfolios[k]
+		if p.rec != nil && p.rec.name == pf.ID && sameMembers(p.rec.members, pf.Safeguards) {
+			p.portLoss = append(p.portLoss, p.rec)
+			continue
+		}
+		r := p.compileLossSet(append([]int(nil), pf.Safeguards...), pf.ID)
+		r.q = p.q.add(Quantity{Owner: OwnerPortfolioLoss, Index: k, Measure: MeasureLoss, Quantiles: QuantilesSketch})
+		p.portLoss = append(p.portLoss, r)
+	}
+}
+
+func sameMembers(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// setLoss is this year's loss with the set's safeguards in place, on the same events: an event of
+// a finding with frequency factor phi (at most 1) happens when its thinning uniform is below phi,
+// each loss is scaled by the loss factor, and asset caps apply to the result; the findings the
+// set's insurance policies cover count their retained loss.
+func (w *worker) setLoss(r *pRec) float64 {
 	p := w.p
 	for i := range p.findings {
-		effs := p.rec.effects[i]
+		effs := r.effects[i]
 		if len(effs) == 0 {
 			w.tmp[i] = w.raw[i]
 			continue
@@ -61,13 +103,13 @@ func (w *worker) recommendedLoss() float64 {
 	total := 0.0
 	p.capAssets(w.tmp)
 	for i := range p.findings {
-		if len(p.rec.policies) > 0 && p.rec.covered[i] {
+		if len(r.policies) > 0 && r.covered[i] {
 			continue // its retained loss is the policy's (insurance.go)
 		}
 		total += w.tmp[i]
 	}
-	if len(p.rec.policies) > 0 {
-		total += w.recommendedPolicies()
+	if len(r.policies) > 0 {
+		total += w.setPolicies(r)
 	}
 	return total
 }

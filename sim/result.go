@@ -109,6 +109,16 @@ func (r *Result) TotalLoss() int       { return r.p.qLoss }
 func (r *Result) TotalALE() int        { return r.p.qALE }
 func (r *Result) RecommendedLoss() int { return r.p.qRec }
 
+// PortfolioLoss is the quantity of the annual loss with named portfolio k (scenario index) in
+// place, simulated on the baseline's events when the scenario states a risk tolerance; -1 when
+// not simulated.
+func (r *Result) PortfolioLoss(k int) int {
+	if k < 0 || k >= len(r.p.portLoss) {
+		return -1
+	}
+	return r.p.portLoss[k].q
+}
+
 // Recommended is the recommended set simulated (nil when none).
 func (r *Result) Recommended() *Set {
 	if r.p.rec == nil {

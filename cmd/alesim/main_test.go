@@ -331,7 +331,7 @@ func TestOutAndPlot(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, f := range []string{"summary.json", "summary.csv", "report.html", "annual-loss.svg", "exceedance.png", "safeguards.svg", "ale-by-site.png", "ale-by-class.svg", "point-vs-simulated.png", "tornado.svg"} {
+	for _, f := range []string{"summary.json", "summary.csv", "report.html", "annual-loss.svg", "exceedance.png", "safeguards.svg", "ale-by-site.png", "ale-by-class.svg", "point-vs-simulated.png", "tornado.svg", "portfolio-savings.svg"} {
 		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
 			t.Errorf("%s missing or empty", f)
 		}
@@ -342,7 +342,7 @@ func TestOutAndPlot(t *testing.T) {
 	os.Remove(filepath.Join(dir, "exceedance.svg"))
 	os.WriteFile(filepath.Join(dir, "report.html"), []byte("stale"), 0o644)
 	code, stdout, stderr := runArgs("plot", dir)
-	if code != 0 || !strings.Contains(stdout, "re-drew 7 charts") {
+	if code != 0 || !strings.Contains(stdout, "re-drew 8 charts") {
 		t.Fatalf("plot: exit %d %q %s", code, stdout, stderr)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "exceedance.svg")); err != nil {

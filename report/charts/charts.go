@@ -29,6 +29,8 @@ type Chart struct {
 	Note  string // how to read it, in plain language
 	Plot  *plot.Plot
 	W, H  vg.Length
+	// Tips maps a row's visible label to its tooltip in the SVG: the full name and the id.
+	Tips map[string]string
 }
 
 // One palette for every chart, after Okabe and Ito's colour-blind-safe set, picked so the colours
@@ -123,13 +125,20 @@ func (l logMoneyTicks) Ticks(min, max float64) []plot.Tick {
 }
 
 func newPlot(title, xlabel, ylabel string) *plot.Plot {
+	p, _ := newPlotGrid(title, xlabel, ylabel)
+	return p
+}
+
+// newPlotGrid is newPlot, also handing back its grid so a chart can stop its lines short of text.
+func newPlotGrid(title, xlabel, ylabel string) (*plot.Plot, *grid) {
 	p := plot.New()
 	p.Title.Text = title
 	p.Title.TextStyle.Font.Size = vg.Points(13)
 	p.X.Label.Text = xlabel
 	p.Y.Label.Text = ylabel
-	p.Add(plotter.NewGrid())
-	return p
+	g := newGrid()
+	p.Add(g)
+	return p, g
 }
 
 func vline(x, y0, y1 float64, c color.Color, dashed bool) *plotter.Line {
@@ -153,11 +162,12 @@ func All(s *analysis.Summary) []Chart {
 	add(AnnualLoss(s))
 	add(Exceedance(s))
 	add(Safeguards(s))
+	add(Portfolios(s))
 	add(Breakdown(s, "sites"))
 	add(Breakdown(s, "classes"))
 	add(PointVsSimulated(s))
 	add(TornadoNamed(s.Sensitivity, inputNamer(s)))
-	add(VOI(s.VOI))
+	add(VOINamed(s.VOI, inputNamer(s)))
 	return out
 }
 
@@ -169,7 +179,7 @@ func AnnualLoss(s *analysis.Summary) (Chart, bool) {
 		return Chart{}, false
 	}
 	cur := s.Scenario.Currency
-	p := newPlot("", "annual loss ("+cur+", log scale)", "share of years")
+	p, g := newPlotGrid("", "annual loss ("+cur+", log scale)", "share of years")
 	var bins []plotter.HistogramBin
 	total := float64(s.Run.Trials)
 	maxShare := 0.0
@@ -183,6 +193,9 @@ func AnnualLoss(s *analysis.Summary) (Chart, bool) {
 	hist.LineStyle.Color = blue
 	p.Add(hist)
 	top := maxShare * 1.4 // headroom above the bars for the legend
+	// The marker lines and the grid stop below the legend's band, so they never cross its text.
+	band := maxShare * 1.08
+	g.vTo = band
 	marks := []struct {
 		name  string
 		v     float64
@@ -190,7 +203,7 @@ func AnnualLoss(s *analysis.Summary) (Chart, bool) {
 	}{{"mean", s.AnnualLoss.Mean, green}, {"P95", s.AnnualLoss.P95, orange}, {"P99", s.AnnualLoss.P99, red}}
 	for _, m := range marks {
 		if m.v > 0 {
-			l := vline(math.Log10(m.v), 0, top, m.color, m.name != "mean")
+			l := vline(math.Log10(m.v), 0, band, m.color, m.name != "mean")
 			p.Add(l)
 			p.Legend.Add(fmt.Sprintf("%s %s", m.name, human.Currency(m.v, cur)), l)
 		}
@@ -213,7 +226,7 @@ func (percentTicks) Ticks(min, max float64) []plot.Tick {
 	t := plot.DefaultTicks{}.Ticks(min, max)
 	for i := range t {
 		if t[i].Label != "" {
-			t[i].Label = human.Sig(100*t[i].Value, 2) + "%"
+			t[i].Label = human.Percent(t[i].Value) // "8%", not "8.0%" beside "0%"
 		}
 	}
 	return t
@@ -274,6 +287,11 @@ func Exceedance(s *analysis.Summary) (Chart, bool) {
 		p.Add(lo)
 		p.Legend.Add("largest single event (no safeguards)", lo)
 		note += " The dotted curve is the occurrence exceedance (OEP): the chance that the year's largest single event costs more than x, where the solid curve (AEP) counts the whole year. Where they meet, one event makes the bad year; where the solid curve lies well above, bad years are many events adding up."
+		if occ[0].Y < 0.5 {
+			// The summary evaluates the OEP at the annual curve's losses: where the largest event
+			// is mostly smaller than the annual curve's start, the dotted curve starts low.
+			note += fmt.Sprintf(" The occurrence curve is evaluated at the same losses as the annual one, from %s up, so it starts at %s: smaller single events are not drawn.", human.Currency(base[0].X, cur), human.Percent(occ[0].Y))
+		}
 	}
 	if t := s.Tolerance; t != nil && len(t.Points) > 0 {
 		var xy plotter.XYs
@@ -331,12 +349,13 @@ func (logProbTicks) Ticks(min, max float64) []plot.Tick {
 // holds the legend, so it never covers data.
 type row struct {
 	name         string
+	id, full     string // for the row's tooltip: its id and untrimmed name
 	lo, mean, hi float64
 	point        float64
 	hasPoint     bool
 }
 
-func intervalPlot(p *plot.Plot, rows []row, logX bool, pointLabel string) {
+func intervalPlot(p *plot.Plot, g *grid, rows []row, logX bool, pointLabel string) {
 	n := len(rows)
 	names := make([]string, n)
 	var means, points plotter.XYs
@@ -373,14 +392,22 @@ func intervalPlot(p *plot.Plot, rows []row, logX bool, pointLabel string) {
 	}
 	if len(points) > 0 {
 		sc, _ := plotter.NewScatter(points)
-		sc.GlyphStyle = draw.GlyphStyle{Color: red, Radius: vg.Points(4), Shape: draw.CrossGlyph{}}
+		sc.GlyphStyle = draw.GlyphStyle{Color: red, Radius: vg.Points(4.5), Shape: boldCross{}}
 		p.Add(sc)
 		p.Legend.Add(pointLabel+" figure", sc)
 	}
 	p.NominalY(names...)
 	p.Y.Min, p.Y.Max = -0.7, float64(n)+0.5
+	g.vTo = float64(n) - 0.4 // the legend's band above the first row stays clear
 	p.Legend.Top, p.Legend.Left = true, false
 	p.Legend.YOffs = vg.Points(-2)
+}
+
+// rowTips gives each row label its tooltip: the full name and the id.
+func rowTips(c *Chart, rows []row) {
+	for _, r := range rows {
+		c.tip(r.name, r.id, r.full)
+	}
 }
 
 // pointLabelOf is the summary's name for the point figures.
@@ -391,11 +418,22 @@ func pointLabelOf(s *analysis.Summary) string {
 	return "point estimate"
 }
 
-// Safeguards is the savings chart: one row per safeguard (and portfolio), sorted by mean savings,
-// a bar from zero to the mean on a linear axis with the P5-P95 whisker and the point figure, and
-// P(pays) in a column of its own at the right.
+// Safeguards is the savings chart: one row per safeguard, sorted by mean savings, a bar from zero
+// to the mean on a linear axis with the P5-P95 whisker and the point figure, and P(pays) in a
+// column of its own at the right. The portfolios have a chart of their own (Portfolios): a
+// portfolio saves about the sum of its members, and on one axis with them it left every single
+// safeguard's bar a sliver.
 func Safeguards(s *analysis.Summary) (Chart, bool) {
-	items := append(append([]analysis.SafeguardStats(nil), s.Safeguards...), s.Portfolios...)
+	return savings(s, s.Safeguards, "Safeguard", "safeguards", "safeguard")
+}
+
+// Portfolios is the savings chart of the named portfolios, drawn as Safeguards is.
+func Portfolios(s *analysis.Summary) (Chart, bool) {
+	return savings(s, s.Portfolios, "Portfolio", "portfolio-savings", "portfolio")
+}
+
+func savings(s *analysis.Summary, rows []analysis.SafeguardStats, what, file, one string) (Chart, bool) {
+	items := append([]analysis.SafeguardStats(nil), rows...)
 	if len(items) == 0 {
 		return Chart{}, false
 	}
@@ -413,18 +451,17 @@ func Safeguards(s *analysis.Summary) (Chart, bool) {
 	}
 	span := hi - lo
 	colX := hi + 0.08*span // the P(pays) column
-	p := newPlot(fmt.Sprintf("Safeguard savings over %d years", s.Scenario.HorizonYears), "savings ("+cur+", present value over the horizon)", "")
+	p, g := newPlotGrid(fmt.Sprintf("%s savings over %d years", what, s.Scenario.HorizonYears), "savings ("+cur+", present value over the horizon)", "")
 	names := make([]string, n)
+	var tips [][3]string // label, id, full name
 	var means, points plotter.XYs
 	var pays []string
 	var paysXY plotter.XYs
 	for i, it := range items {
 		y := float64(n - 1 - i)
 		name := nameOr(it.Title, it.ID)
-		if len(it.Members) > 0 {
-			name += " (portfolio)"
-		}
 		names[n-1-i] = shortName(name, 44)
+		tips = append(tips, [3]string{names[n-1-i], it.ID, name})
 		bar, _ := plotter.NewLine(plotter.XYs{{X: 0, Y: y}, {X: it.Savings.Mean, Y: y}})
 		bar.Color, bar.Width = color.RGBA{R: 170, G: 200, B: 230, A: 255}, vg.Points(9)
 		if it.Savings.Mean < 0 {
@@ -449,7 +486,7 @@ func Safeguards(s *analysis.Summary) (Chart, bool) {
 	p.Add(sc)
 	p.Legend.Add("mean savings (bar), P5 to P95 (line)", sc)
 	pt, _ := plotter.NewScatter(points)
-	pt.GlyphStyle = draw.GlyphStyle{Color: red, Radius: vg.Points(4), Shape: draw.CrossGlyph{}}
+	pt.GlyphStyle = draw.GlyphStyle{Color: red, Radius: vg.Points(4.5), Shape: boldCross{}}
 	p.Add(pt)
 	p.Legend.Add(label+" figure", pt)
 	paysXY = append(paysXY, plotter.XY{X: colX, Y: float64(n) - 0.2})
@@ -465,10 +502,16 @@ func Safeguards(s *analysis.Summary) (Chart, bool) {
 	p.Y.Min, p.Y.Max = -0.7, float64(n)+1.2
 	p.X.Min, p.X.Max = lo-0.03*span, hi+0.2*span
 	p.X.Tick.Marker = linearMoneyTicks{cur: cur, max: hi}
+	g.vTo = float64(n) - 0.4 // the legend's band above the first row stays clear
+	g.hTo = colX - 0.02*span // row lines stop short of the P(pays) column
 	p.Legend.Top, p.Legend.Left = true, false
 	p.Legend.XOffs = vg.Points(-60)
-	note := fmt.Sprintf("One row per safeguard or portfolio, largest mean savings at the top, on an ordinary (linear) money axis. The bar is the mean savings over %d years in present value; the line with end caps runs from the 5th to the 95th percentile across simulated years; the cross is the %s figure. Rows left of the dashed zero line cost more than they save on average. The right-hand column, P(pays), is the probability that the safeguard saves more than it costs.", s.Scenario.HorizonYears, label)
-	return Chart{Name: "safeguards", Title: "Safeguard savings", Note: note, Plot: p, W: 10 * vg.Inch, H: vg.Length(1.6+0.3*float64(n)) * vg.Inch}, true
+	note := fmt.Sprintf("One row per %s, largest mean savings at the top, on an ordinary (linear) money axis. The bar is the mean savings over %d years in present value; the line with end caps runs from the 5th to the 95th percentile across simulated years; the cross is the %s figure. Rows left of the dashed zero line cost more than they save on average. The right-hand column, P(pays), is the probability that the %s saves more than it costs.", one, s.Scenario.HorizonYears, label, one)
+	c := Chart{Name: file, Title: what + " savings", Note: note, Plot: p, W: 10 * vg.Inch, H: vg.Length(1.6+0.3*float64(n)) * vg.Inch}
+	for _, t := range tips {
+		c.tip(t[0], t[1], t[2])
+	}
+	return c, true
 }
 
 // linearMoneyTicks labels a linear money axis with round amounts, none beyond max (the P(pays)
@@ -479,19 +522,9 @@ type linearMoneyTicks struct {
 }
 
 func (l linearMoneyTicks) Ticks(min, max float64) []plot.Tick {
-	var out []plot.Tick
-	for _, t := range (plot.DefaultTicks{}).Ticks(min, max) {
-		if t.Value > l.max*1.02+1e-9 && t.Value > 0 {
-			if t.Label == "" {
-				continue
-			}
-			t.Label = ""
-		} else if t.Label != "" {
-			t.Label = human.Currency(t.Value, l.cur)
-		}
-		out = append(out, t)
-	}
-	return out
+	// Round steps across the data's range only (plot.DefaultTicks labelled just $0 and a tick in
+	// the column's space, dropped, on the reference scenario).
+	return niceTicks(min, math.Min(max, l.max*1.02), func(v float64) string { return human.Currency(v, l.cur) })
 }
 
 func nameOr(name, id string) string {
@@ -526,10 +559,10 @@ func Breakdown(s *analysis.Summary, by string) (Chart, bool) {
 	var rows []row
 	hi := 0.0
 	for _, g := range gs {
-		rows = append(rows, row{name: shortName(nameOr(g.Name, g.ID), 44), lo: g.ALE.P05, mean: g.ALE.Mean, hi: g.ALE.P95, point: g.PointALE, hasPoint: true})
+		rows = append(rows, row{name: shortName(nameOr(g.Name, g.ID), 44), id: g.ID, full: nameOr(g.Name, g.ID), lo: g.ALE.P05, mean: g.ALE.Mean, hi: g.ALE.P95, point: g.PointALE, hasPoint: true})
 		hi = math.Max(hi, math.Max(g.ALE.P95, g.PointALE))
 	}
-	p := newPlot("Expected annual loss by "+what, "ALE ("+cur+" a year, log scale)", "")
+	p, g := newPlotGrid("Expected annual loss by "+what, "ALE ("+cur+" a year, log scale)", "")
 	p.X.Scale = plot.LogScale{}
 	lo := math.Inf(1)
 	for _, r := range rows {
@@ -542,7 +575,7 @@ func Breakdown(s *analysis.Summary, by string) (Chart, bool) {
 	if math.IsInf(lo, 1) {
 		return Chart{}, false
 	}
-	intervalPlot(p, rows, true, pointLabelOf(s))
+	intervalPlot(p, g, rows, true, pointLabelOf(s))
 	p.X.Min, p.X.Max = lo/1.5, hi*1.5
 	p.X.Tick.Marker = logMoneyTicks{cur}
 	note := fmt.Sprintf("The expected annual loss of each %s. The line spans the 5th to 95th percentile of ALE across draws of the uncertain inputs (how sure we are of the expectation, not how much a single year varies); the dot is the simulated mean and the cross the %s figure. The axis is logarithmic: each labelled step is ten times the last.", what, pointLabelOf(s))
@@ -550,7 +583,9 @@ func Breakdown(s *analysis.Summary, by string) (Chart, bool) {
 	if by == "classes" {
 		name = "ale-by-class"
 	}
-	return Chart{Name: name, Title: "ALE by " + what, Note: note, Plot: p, W: 9 * vg.Inch, H: vg.Length(1.7+0.32*float64(len(rows))) * vg.Inch}, true
+	c := Chart{Name: name, Title: "ALE by " + what, Note: note, Plot: p, W: 9 * vg.Inch, H: vg.Length(1.7+0.32*float64(len(rows))) * vg.Inch}
+	rowTips(&c, rows)
+	return c, true
 }
 
 // PointVsSimulated compares, per finding, the report's point ALE with the simulated mean and
@@ -570,7 +605,7 @@ func PointVsSimulated(s *analysis.Summary) (Chart, bool) {
 			dropped = append(dropped, f.ID)
 			continue
 		}
-		rows = append(rows, row{name: shortName(nameOr(f.Title, f.ID), 48), lo: f.ALE.P05, mean: f.ALE.Mean, hi: f.ALE.P95, point: f.PointALE, hasPoint: true})
+		rows = append(rows, row{name: shortName(nameOr(f.Title, f.ID), 48), id: f.ID, full: nameOr(f.Title, f.ID), lo: f.ALE.P05, mean: f.ALE.Mean, hi: f.ALE.P95, point: f.PointALE, hasPoint: true})
 		for _, v := range []float64{f.ALE.P05, f.ALE.Mean, f.PointALE, f.ALE.P95} {
 			if v > 0 {
 				lo = math.Min(lo, v)
@@ -582,16 +617,18 @@ func PointVsSimulated(s *analysis.Summary) (Chart, bool) {
 		return Chart{}, false
 	}
 	label := pointLabelOf(s)
-	p := newPlot("ALE by finding: "+label+" versus simulated", "ALE ("+cur+" a year, log scale)", "")
+	p, g := newPlotGrid("ALE by finding: "+label+" versus simulated", "ALE ("+cur+" a year, log scale)", "")
 	p.X.Scale = plot.LogScale{}
-	intervalPlot(p, rows, true, label)
+	intervalPlot(p, g, rows, true, label)
 	p.X.Min, p.X.Max = lo/1.5, hi*1.5
 	p.X.Tick.Marker = logMoneyTicks{cur}
 	note := "For each finding, the cross is the " + label + " figure (loss x annual frequency at the single picked values); the dot and line are the simulated mean and 5th-95th percentile once each judgment is replaced by its stated range. Crosses far from the dots are where the single figure misleads: picks at the low end of a wide range understate the expected loss, and losses capped by what an asset is worth fall below a worst case counted every year."
 	if len(dropped) > 0 {
 		note += " Not drawn (zero ALE): " + strings.Join(dropped, ", ") + "."
 	}
-	return Chart{Name: "point-vs-simulated", Title: "Point versus simulated ALE", Note: note, Plot: p, W: 9 * vg.Inch, H: vg.Length(1.7+0.26*float64(len(rows))) * vg.Inch}, true
+	c := Chart{Name: "point-vs-simulated", Title: "Point versus simulated ALE", Note: note, Plot: p, W: 9 * vg.Inch, H: vg.Length(1.7+0.26*float64(len(rows))) * vg.Inch}
+	rowTips(&c, rows)
+	return c, true
 }
 
 // PNGDPI is the resolution of PNG charts: twice the screen's 96, so an 8-9 inch chart is 1700 px
@@ -613,6 +650,13 @@ func (c Chart) Save(path string) error {
 			return err
 		}
 		return f.Close()
+	}
+	if strings.HasSuffix(strings.ToLower(path), ".svg") {
+		b, err := c.SVG()
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(path, b, 0o644)
 	}
 	return c.Plot.Save(c.W, c.H, path)
 }
@@ -648,13 +692,16 @@ func TornadoNamed(r *analysis.SensitivityResult, name func(string) string) (Char
 		ins = ins[:15]
 	}
 	cur := r.Currency
-	p := newPlot("What decides "+r.Target+": tornado", r.Target+" ("+cur+"), mean with one input at its P5 or P95", "")
+	target, short := targetNames(r.Target, name)
+	p, g := newPlotGrid("What decides "+target+": tornado", short+" ("+cur+"), mean with one input at its P5 or P95", "")
 	n := len(ins)
 	names := make([]string, n)
+	var tips [][3]string // label, id, full name
 	lo, hi := r.Mean, r.Mean
 	for i, in := range ins {
 		y := float64(n - 1 - i)
 		names[n-1-i] = fmt.Sprintf("%s  (rank corr. %s)", shortName(name(in.Name), 48), human.Sig(in.RankCorrelation, 2))
+		tips = append(tips, [3]string{names[n-1-i], in.Name, name(in.Name)})
 		for _, seg := range []struct {
 			to float64
 			c  color.Color
@@ -667,6 +714,7 @@ func TornadoNamed(r *analysis.SensitivityResult, name func(string) string) (Char
 	}
 	p.NominalY(names...)
 	p.Y.Min, p.Y.Max = -0.7, float64(n)+0.6
+	g.vTo = float64(n) - 0.4 // the legend's band above the first row stays clear
 	p.Add(vline(r.Mean, -0.7, float64(n)-0.3, grey, true))
 	lb, _ := plotter.NewLine(plotter.XYs{{X: r.Mean, Y: -10}, {X: r.Mean, Y: -10}})
 	lb.Color, lb.Width = blue, vg.Points(8)
@@ -681,12 +729,29 @@ func TornadoNamed(r *analysis.SensitivityResult, name func(string) string) (Char
 	}
 	p.X.Min, p.X.Max = lo-pad, hi+pad
 	p.X.Tick.Marker = currencyTicks{base: plot.DefaultTicks{}, currency: cur}
-	note := fmt.Sprintf("Each bar shows how the mean of %s moves when one judgment is held at the low (P5, blue) or high (P95, orange) end of its range, every other draw unchanged, around the mean with all inputs free (dashed line; %d trials). Longest bars first: those are the judgments worth measuring better. The rank correlation says how much of the spread across trials moves with that input.", r.Target, r.Trials)
-	return Chart{Name: "tornado", Title: "Sensitivity (tornado)", Note: note, Plot: p, W: 10 * vg.Inch, H: vg.Length(1.7+0.34*float64(n)) * vg.Inch}, true
+	note := fmt.Sprintf("Each bar shows how the mean of %s moves when one judgment is held at the low (P5, blue) or high (P95, orange) end of its range, every other draw unchanged, around the mean with all inputs free (dashed line; %s trials). Longest bars first: those are the judgments worth measuring better. The rank correlation says how much of the spread across trials moves with that input.", target, human.Int(r.Trials))
+	c := Chart{Name: "tornado", Title: "Sensitivity (tornado)", Note: note, Plot: p, W: 10 * vg.Inch, H: vg.Length(1.7+0.34*float64(n)) * vg.Inch}
+	for _, t := range tips {
+		c.tip(t[0], t[1], t[2])
+	}
+	return c, true
 }
 
-// inputNamer names an uncertain input for people from the summary: "R01.afe" becomes the finding's
-// title and "frequency", "S1.effect.R01" the safeguard's title and "effect on" the finding's.
+// targetNames are a sensitivity target's names for people, in a sentence and on an axis: "ale" is
+// "the expected annual loss" and "ALE", "savings:C1" "the savings of <C1's title>" and "savings".
+func targetNames(target string, name func(string) string) (string, string) {
+	if target == "ale" {
+		return "the expected annual loss", "ALE"
+	}
+	if id, ok := strings.CutPrefix(target, "savings:"); ok {
+		return "the savings of " + name(id), "savings"
+	}
+	return target, target
+}
+
+// inputNamer names an uncertain input for people from the summary (analysis.InputLabel): "R01.afe"
+// becomes the finding's title and "frequency", "S1.effect.R01" the safeguard's title and "effect
+// on" the finding's.
 func inputNamer(s *analysis.Summary) func(string) string {
 	titles := map[string]string{}
 	for _, f := range s.Findings {
@@ -695,52 +760,47 @@ func inputNamer(s *analysis.Summary) func(string) string {
 	for _, g := range s.Safeguards {
 		titles[g.ID] = nameOr(g.Title, g.ID)
 	}
-	words := map[string]string{"afe": "frequency", "loss": "loss", "annual_cost": "annual cost",
-		"one_time_cost": "one-time cost", "effect": "effect on", "ale_reduction": "ALE reduction",
-		"frequency_factor": "frequency factor", "loss_factor": "loss factor", "new_afe": "new frequency"}
-	return func(id string) string {
-		// The owner's id may itself hold dots ("3.3-1.afe"): take the longest known prefix.
-		owner, rest := "", id
-		for k := range titles {
-			if (id == k || strings.HasPrefix(id, k+".")) && len(k) > len(owner) {
-				owner = k
-			}
-		}
-		if owner == "" {
-			return id
-		}
-		rest = strings.TrimPrefix(strings.TrimPrefix(id, owner), ".")
-		var parts []string
-		for rest != "" {
-			next := ""
-			for k := range titles {
-				if (rest == k || strings.HasPrefix(rest, k+".")) && len(k) > len(next) {
-					next = k
-				}
-			}
-			if next != "" {
-				parts = append(parts, titles[next])
-				rest = strings.TrimPrefix(strings.TrimPrefix(rest, next), ".")
-				continue
-			}
-			seg, tail, _ := strings.Cut(rest, ".")
-			if w, ok := words[seg]; ok {
-				seg = w
-			} else {
-				seg = strings.ReplaceAll(seg, "_", " ")
-			}
-			parts = append(parts, seg)
-			rest = tail
-		}
-		return titles[owner] + ": " + strings.Join(parts, " ")
+	for _, g := range s.Portfolios {
+		titles[g.ID] = nameOr(g.Title, g.ID)
 	}
+	for _, more := range []map[string]string{sensitivityTitles(s), voiTitles(s)} {
+		for id, t := range more {
+			if _, ok := titles[id]; !ok {
+				titles[id] = t // hazards, which the summary does not list
+			}
+		}
+	}
+	return func(id string) string { return analysis.InputLabel(titles, id) }
+}
+
+func sensitivityTitles(s *analysis.Summary) map[string]string {
+	if s.Sensitivity == nil {
+		return nil
+	}
+	return s.Sensitivity.Titles
+}
+
+func voiTitles(s *analysis.Summary) map[string]string {
+	if s.VOI == nil {
+		return nil
+	}
+	return s.VOI.Titles
 }
 
 // VOI is the value-of-information chart: the inputs ranked by EVPPI, each a bar to its EVPPI with a
 // whisker down to its cross-fitted lower estimate, beside the EVPI (dashed), with a reading.
 func VOI(r *analysis.VOIResult) (Chart, bool) {
+	return VOINamed(r, nil)
+}
+
+// VOINamed is VOI with each input's and option's name for people from name (nil: r.Titles, as
+// analysis.InputLabel reads them).
+func VOINamed(r *analysis.VOIResult, name func(string) string) (Chart, bool) {
 	if r == nil || len(r.Inputs) == 0 || r.EVPI.Value <= 0 {
 		return Chart{}, false
+	}
+	if name == nil {
+		name = func(id string) string { return analysis.InputLabel(r.Titles, id) }
 	}
 	ins := r.Inputs
 	if len(ins) > 15 {
@@ -750,10 +810,12 @@ func VOI(r *analysis.VOIResult) (Chart, bool) {
 	p := newPlot("What knowing each input before deciding is worth", "EVPPI ("+cur+" over the horizon)", "")
 	n := len(ins)
 	names := make([]string, n)
+	var tips [][3]string // label, id, full name
 	hi := r.EVPI.Value
 	for i, in := range ins {
 		y := float64(n - 1 - i)
-		names[n-1-i] = shortName(in.Name, 36)
+		names[n-1-i] = shortName(name(in.Name), 48)
+		tips = append(tips, [3]string{names[n-1-i], in.Name, name(in.Name)})
 		bar, _ := plotter.NewLine(plotter.XYs{{X: 0, Y: y}, {X: in.EVPPI, Y: y}})
 		bar.Color, bar.Width = blue, vg.Points(10)
 		p.Add(bar)
@@ -769,14 +831,22 @@ func VOI(r *analysis.VOIResult) (Chart, bool) {
 	p.Add(vline(r.EVPI.Value, -0.7, float64(n)-0.3, grey, true))
 	p.X.Min, p.X.Max = 0, hi*1.05
 	p.X.Tick.Marker = currencyTicks{base: plot.DefaultTicks{}, currency: cur}
-	m := func(x float64) string { return human.Money(x, 2) + " " + cur }
+	m := func(x float64) string { return human.Currency(x, cur) }
 	top := ins[0]
-	note := fmt.Sprintf("On current estimates the best choice among %s is %s. Removing all uncertainty before deciding would be worth at most %s (EVPI, dashed line; %d trials). "+
-		"Knowing %s exactly is worth up to %s before deciding, the most of any single input", strings.Join(r.Decision.Options, ", "), r.Decision.Best, m(r.EVPI.Value), r.Trials, top.Name, m(top.EVPPI))
+	var opts []string
+	for _, o := range r.Decision.Options {
+		opts = append(opts, name(o))
+	}
+	note := fmt.Sprintf("On current estimates the best choice among %s is %s. Removing all uncertainty before deciding would be worth at most %s (EVPI, dashed line; %s trials). "+
+		"Knowing %s exactly is worth up to %s before deciding, the most of any single input", strings.Join(opts, ", "), name(r.Decision.Best), m(r.EVPI.Value), human.Int(r.Trials), name(top.Name), m(top.EVPPI))
 	if len(ins) > 1 {
-		note += fmt.Sprintf("; then %s (%s)", ins[1].Name, m(ins[1].EVPPI))
+		note += fmt.Sprintf("; then %s (%s)", name(ins[1].Name), m(ins[1].EVPPI))
 	}
 	note += ". A measurement that costs less than an input's bar is worth making before deciding; one that costs more is not, and an input with no bar cannot change the decision. " +
 		"Each bar is biased upward by at most its stated bias bound, and the orange whisker reaches down to a cross-fitted estimate biased downward: the value lies between."
-	return Chart{Name: "voi", Title: "Value of information", Note: note, Plot: p, W: 9 * vg.Inch, H: vg.Length(1.3+0.32*float64(n)) * vg.Inch}, true
+	c := Chart{Name: "voi", Title: "Value of information", Note: note, Plot: p, W: 9 * vg.Inch, H: vg.Length(1.3+0.32*float64(n)) * vg.Inch}
+	for _, t := range tips {
+		c.tip(t[0], t[1], t[2])
+	}
+	return c, true
 }

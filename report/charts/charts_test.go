@@ -37,7 +37,7 @@ func fixture(t *testing.T) *analysis.Summary {
 func TestChartsRender(t *testing.T) {
 	sum := fixture(t)
 	charts := All(sum)
-	want := []string{"annual-loss", "exceedance", "safeguards", "ale-by-site", "ale-by-class", "point-vs-simulated"}
+	want := []string{"annual-loss", "exceedance", "safeguards", "portfolio-savings", "ale-by-site", "ale-by-class", "point-vs-simulated"}
 	if len(charts) != len(want) {
 		t.Fatalf("got %d charts, want %d", len(charts), len(want))
 	}
@@ -89,4 +89,58 @@ func xmlEscape(s string) string {
 	var b strings.Builder
 	xml.EscapeText(&b, []byte(s))
 	return b.String()
+}
+
+// TestChartTooltips (issue 16): the row charts label rows with names and carry each row's id in an
+// SVG <title> tooltip inside its label: every site, class, finding and safeguard of the fixture has
+// a tooltip naming its id, the label's visible text is the name (never the bare id where a name
+// exists), and the SVG stays well-formed.
+func TestChartTooltips(t *testing.T) {
+	sum := fixture(t)
+	byName := map[string]Chart{}
+	for _, c := range All(sum) {
+		byName[c.Name] = c
+	}
+	type want struct{ id, name string }
+	cases := map[string][]want{}
+	for _, g := range sum.Sites {
+		cases["ale-by-site"] = append(cases["ale-by-site"], want{g.ID, nameOr(g.Name, g.ID)})
+	}
+	for _, g := range sum.Classes {
+		cases["ale-by-class"] = append(cases["ale-by-class"], want{g.ID, nameOr(g.Name, g.ID)})
+	}
+	for _, g := range sum.Safeguards {
+		cases["safeguards"] = append(cases["safeguards"], want{g.ID, nameOr(g.Title, g.ID)})
+	}
+	for _, f := range sum.Findings {
+		if f.ALE.Mean > 0 || f.PointALE > 0 {
+			cases["point-vs-simulated"] = append(cases["point-vs-simulated"], want{f.ID, nameOr(f.Title, f.ID)})
+		}
+	}
+	for chart, ws := range cases {
+		c, ok := byName[chart]
+		if !ok {
+			t.Fatalf("no chart %s", chart)
+		}
+		b, err := c.SVG()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := xml.Unmarshal(b, new(struct{})); err != nil {
+			t.Errorf("%s: SVG with tooltips is not well-formed XML: %v", chart, err)
+		}
+		svg := string(b)
+		for _, w := range ws {
+			tip := "(id " + xmlEscape(w.id) + ")</title>"
+			if w.name == w.id {
+				tip = "<title>id " + xmlEscape(w.id) + "</title>"
+			}
+			if !strings.Contains(svg, tip) {
+				t.Errorf("%s: no tooltip naming id %q", chart, w.id)
+			}
+			if w.name != w.id && strings.Contains(svg, "</title>"+xmlEscape(w.id)+"</text>") {
+				t.Errorf("%s: a label reads the bare id %q, not its name", chart, w.id)
+			}
+		}
+	}
 }
