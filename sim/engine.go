@@ -36,7 +36,7 @@ type Config struct {
 
 	// ExactLimit is the most trials for which quantiles of the totals are exact (the per-trial
 	// total loss and ALE, and the recommended set's loss when simulated, are kept: 8 bytes each a
-	// trial, plus a sorted copy of each for the summary); above it they come from the sketch.
+	// trial, sorted in place for the summary); above it they come from the sketch.
 	ExactLimit int64
 
 	// Collapse replaces every distribution by its point value, event counts by their expectation,

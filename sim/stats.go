@@ -2,9 +2,7 @@ package sim
 
 import (
 	"math"
-	"slices"
 	"sort"
-	"sync"
 
 	"github.com/DataDog/sketches-go/ddsketch"
 	"github.com/DataDog/sketches-go/ddsketch/mapping"
@@ -191,8 +189,8 @@ func (s *sketches) flushZeros() {
 type results struct {
 	total running
 	// exactQs are the quantities whose every trial is kept (layout.exactTotalQs) when the totals
-	// are exact, and vals their values by trial index (nil when not exact); sorted holds sorted
-	// copies, made once for the summary.
+	// are exact, and vals their values by trial index (nil when not exact); sortExact sorts them
+	// in place, once, for the summary, and sorted answers from them.
 	exactQs []int
 	vals    [][]float64
 	sorted  []exactQ
@@ -246,18 +244,15 @@ func (r *results) mergeSketches(w *worker) {
 	w.clamped = 0
 }
 
-// sortExact sorts copies of the exact per-trial totals, concurrently, once.
+// sortExact sorts the exact per-trial totals in place, one array at a time, each on every CPU
+// (sortFloats), once. From then on vals[k] is in order of value, not of trial: its readers by trial
+// index (RunShard's per-trial totals, Merge, a precision run's truncation) all come before.
 func (r *results) sortExact() {
 	r.sorted = make([]exactQ, len(r.vals))
-	var wg sync.WaitGroup
 	for i, v := range r.vals {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r.sorted[i] = newExactQ(v)
-		}()
+		sortFloats(v)
+		r.sorted[i] = exactQ{v}
 	}
-	wg.Wait()
 }
 
 // meetsPrecision reports whether the 95% CI half-width of the mean annual loss is within rel x mean.
@@ -329,12 +324,6 @@ func (e exactQ) MinPositive() float64 {
 }
 
 func (e exactQ) Max() float64 { return e.v[len(e.v)-1] }
-
-func newExactQ(v []float64) exactQ {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	return exactQ{s}
-}
 
 // sketchQ answers from a DDSketch, within SketchRelativeError, clamped to the exact extremes.
 type sketchQ struct {
