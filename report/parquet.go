@@ -12,7 +12,7 @@ import (
 	"sync"
 
 	"github.com/parquet-go/parquet-go"
-	"github.com/parquet-go/parquet-go/compress/snappy"
+	"github.com/parquet-go/parquet-go/compress/zstd"
 
 	"github.com/alesim/alesim/sim"
 )
@@ -25,14 +25,24 @@ import (
 //   - loss_<finding> (FLOAT): the year's loss per quantified finding;
 //   - savings_<safeguard> (FLOAT): each safeguard's and named portfolio's savings over the horizon.
 //
+// --trials-columns chooses among them (TrialsColumns): totals (trial and the three totals),
+// findings (those and the loss_ columns) or all (every column, the default).
+//
 // The per-finding and per-safeguard columns are single precision (7 significant digits) to halve
 // the file; the totals, from which summaries are recomputed, are double precision.
+//
+// Encodings, per column: trial DELTA_BINARY_PACKED (a run of consecutive integers takes a few
+// bytes a page); the totals and the savings BYTE_STREAM_SPLIT (each value's bytes split into
+// streams by significance, which lets the compressor take the exponents' and leading mantissa
+// bytes' redundancy); the loss_ columns PLAIN (mostly zeros, which zstd takes well as they are).
+// Every page zstd-compressed. Row groups of RowGroupRows rows, written column by column through the
+// writer's column writers, with no row buffer in between.
 //
 // Column names are the engine's names with every character other than letters, digits and
 // underscores replaced by an underscore ("loss:2.2-1" is loss_2_2_1); the key-value metadata
 // "alesim.columns" maps each Parquet column back to its engine name (finding and safeguard ids)
 // as JSON. Further metadata: alesim.seed, alesim.scenario_sha256, alesim.trials, alesim.version,
-// alesim.block_size. Snappy compression; row groups of RowGroupRows rows.
+// alesim.block_size.
 
 // RowGroupRows is the number of rows per row group (13 blocks): about 1 MiB a column.
 const RowGroupRows = 13 * sim.BlockSize
@@ -44,6 +54,42 @@ func ParquetName(name string) string {
 	return unsafe.ReplaceAllString(strings.Replace(name, ":", "_", 1), "_")
 }
 
+// TrialsColumns chooses which per-trial columns trials.parquet carries.
+type TrialsColumns int
+
+// The choices of --trials-columns.
+const (
+	AllColumns      TrialsColumns = iota // every column (the default)
+	TotalsColumns                        // trial, annual_loss, ale, annual_loss_with
+	FindingsColumns                      // the totals and the loss_ columns
+)
+
+// TrialsColumnsNames lists the names ParseTrialsColumns takes, in the order of the constants.
+var TrialsColumnsNames = []string{"all", "totals", "findings"}
+
+// ParseTrialsColumns reads a --trials-columns value: totals, findings or all.
+func ParseTrialsColumns(s string) (TrialsColumns, error) {
+	for i, n := range TrialsColumnsNames {
+		if s == n {
+			return TrialsColumns(i), nil
+		}
+	}
+	return 0, fmt.Errorf("--trials-columns must be totals, findings or all (got %q)", s)
+}
+
+// keeps reports whether the choice carries the engine column c.
+func (tc TrialsColumns) keeps(c string) bool {
+	switch {
+	case tc == AllColumns:
+		return true
+	case c == "annual_loss" || c == "ale" || c == "annual_loss_with":
+		return true
+	case strings.HasPrefix(c, "loss:"):
+		return tc == FindingsColumns
+	}
+	return false
+}
+
 // ParquetSink writes per-trial results as they are simulated. Blocks arrive from the workers in any
 // order; a single goroutine writes them in trial order, holding back at most the blocks that
 // arrive early.
@@ -51,16 +97,18 @@ type ParquetSink struct {
 	path string
 	meta map[string]string
 	f    *os.File
-	//lint:ignore SA1019 the untyped Writer writes the column buffers (WriteRowGroup) the sink fills; GenericWriter adds nothing here
-	w     *parquet.Writer
-	buf   *parquet.Buffer
-	cols  []int  // buffer column of each engine column
-	f32   []bool // whether an engine column is stored in single precision
-	trial int    // buffer column of the trial index
-	tmp32 []float32
+	w    *parquet.GenericWriter[any]
+	cols []sinkColumn // the columns written after trial, in the order of Start's columns
+	// trial is the Parquet column index of the trial index
+	trial int
+	vals  []parquet.Value // one block's values of one column, for its column writer
 	ch    chan *sim.Block
 	done  chan error
 	rows  int64
+	group int64 // rows in the row group being written
+
+	// Columns chooses the columns written (default all); set it before Start.
+	Columns TrialsColumns
 
 	// Window is how many blocks past the next one to write may be held back for ordering; a
 	// worker with a block beyond it waits (back-pressure), so memory stays bounded whatever the
@@ -74,6 +122,13 @@ type ParquetSink struct {
 	err      error
 }
 
+// sinkColumn is a written column: the block column it comes from, its Parquet column index and
+// whether it is single precision.
+type sinkColumn struct {
+	block, leaf int
+	f32         bool
+}
+
 var _ sim.TrialSink = (*ParquetSink)(nil)
 
 // NewParquetSink prepares a sink writing to path, with the given metadata (keys without the
@@ -84,10 +139,13 @@ func NewParquetSink(path string, meta map[string]string) *ParquetSink {
 
 // Start implements sim.TrialSink: it builds the schema and starts the writer goroutine.
 func (s *ParquetSink) Start(columns []string) error {
-	g := parquet.Group{"trial": parquet.Leaf(parquet.Int64Type)}
+	g := parquet.Group{"trial": parquet.Encoded(parquet.Leaf(parquet.Int64Type), &parquet.DeltaBinaryPacked)}
 	mapping := map[string]string{"trial": "trial"}
 	names := make([]string, len(columns))
 	for i, c := range columns {
+		if !s.Columns.keeps(c) {
+			continue
+		}
 		n := ParquetName(c)
 		for k := 2; ; k++ {
 			if _, taken := g[n]; !taken {
@@ -95,11 +153,16 @@ func (s *ParquetSink) Start(columns []string) error {
 			}
 			n = ParquetName(c) + "_" + strconv.Itoa(k)
 		}
+		var leaf parquet.Node
 		if strings.Contains(c, ":") {
-			g[n] = parquet.Leaf(parquet.FloatType)
+			leaf = parquet.Leaf(parquet.FloatType)
 		} else {
-			g[n] = parquet.Leaf(parquet.DoubleType)
+			leaf = parquet.Leaf(parquet.DoubleType)
 		}
+		if !strings.HasPrefix(c, "loss:") {
+			leaf = parquet.Encoded(leaf, &parquet.ByteStreamSplit)
+		}
+		g[n] = leaf
 		names[i] = n
 		mapping[n] = c
 	}
@@ -109,27 +172,27 @@ func (s *ParquetSink) Start(columns []string) error {
 		return err
 	}
 	mj, _ := json.Marshal(mapping)
-	opts := []parquet.WriterOption{schema, parquet.Compression(&snappy.Codec{}),
+	opts := []parquet.WriterOption{schema, parquet.Compression(&zstd.Codec{Level: zstd.SpeedFastest}),
 		parquet.KeyValueMetadata("alesim.columns", string(mj))}
 	for k, v := range s.meta {
 		opts = append(opts, parquet.KeyValueMetadata("alesim."+k, v))
 	}
 	s.f = f
-	s.w = parquet.NewWriter(f, opts...)
-	s.buf = parquet.NewBuffer(schema)
-	s.cols = make([]int, len(columns))
-	s.f32 = make([]bool, len(columns))
-	s.tmp32 = make([]float32, sim.BlockSize)
+	s.w = parquet.NewGenericWriter[any](f, opts...)
+	s.cols = s.cols[:0]
 	for i, n := range names {
-		s.f32[i] = strings.Contains(columns[i], ":")
+		if n == "" {
+			continue
+		}
 		leaf, ok := schema.Lookup(n)
 		if !ok {
 			return fmt.Errorf("parquet: column %s missing from schema", n)
 		}
-		s.cols[i] = leaf.ColumnIndex
+		s.cols = append(s.cols, sinkColumn{block: i, leaf: leaf.ColumnIndex, f32: strings.Contains(columns[i], ":")})
 	}
 	leaf, _ := schema.Lookup("trial")
 	s.trial = leaf.ColumnIndex
+	s.vals = make([]parquet.Value, sim.BlockSize)
 	s.ch = make(chan *sim.Block, 4)
 	s.done = make(chan error, 1)
 	s.advanced = make(chan struct{})
@@ -175,7 +238,6 @@ func (s *ParquetSink) loop() {
 	pending := map[int64]*sim.Block{}
 	next := int64(0)
 	var err error
-	ids := make([]int64, sim.BlockSize)
 	for b := range s.ch {
 		if err != nil {
 			continue // drain
@@ -187,7 +249,7 @@ func (s *ParquetSink) loop() {
 				break
 			}
 			delete(pending, next)
-			if err = s.writeBlock(blk, ids); err != nil {
+			if err = s.writeBlock(blk); err != nil {
 				err = fmt.Errorf("writing trials.parquet: %w", err)
 				s.mu.Lock()
 				s.err = err
@@ -195,6 +257,7 @@ func (s *ParquetSink) loop() {
 				close(s.failed)
 				break
 			}
+			blk.Release()
 			next++
 			s.mu.Lock()
 			s.next = next
@@ -209,46 +272,46 @@ func (s *ParquetSink) loop() {
 	s.done <- err
 }
 
-func (s *ParquetSink) writeBlock(b *sim.Block, ids []int64) error {
-	ids = ids[:b.N]
-	for i := range ids {
-		ids[i] = b.First + int64(i)
+// writeBlock hands each column of the block to its column writer, which encodes and compresses a
+// page whenever its buffer is full; every RowGroupRows rows the row group is flushed.
+func (s *ParquetSink) writeBlock(b *sim.Block) error {
+	cws := s.w.ColumnWriters()
+	vals := s.vals[:b.N]
+	for i := range vals {
+		vals[i] = parquet.Int64Value(b.First + int64(i))
 	}
-	cbs := s.buf.ColumnBuffers()
-	if _, err := cbs[s.trial].(parquet.Int64Writer).WriteInt64s(ids); err != nil {
+	if _, err := cws[s.trial].WriteRowValues(vals); err != nil {
 		return err
 	}
-	for c, bc := range s.cols {
-		if s.f32[c] {
-			t := s.tmp32[:b.N]
-			for i, x := range b.Cols[c] {
-				t[i] = float32(x)
+	for _, c := range s.cols {
+		col := b.Cols[c.block][:b.N]
+		if c.f32 {
+			for i, x := range col {
+				vals[i] = parquet.FloatValue(float32(x))
 			}
-			if _, err := cbs[bc].(parquet.FloatWriter).WriteFloats(t); err != nil {
-				return err
+		} else {
+			for i, x := range col {
+				vals[i] = parquet.DoubleValue(x)
 			}
-			continue
 		}
-		if _, err := cbs[bc].(parquet.DoubleWriter).WriteDoubles(b.Cols[c]); err != nil {
+		if _, err := cws[c.leaf].WriteRowValues(vals); err != nil {
 			return err
 		}
 	}
 	s.rows += int64(b.N)
-	if int64(s.buf.NumRows()) >= RowGroupRows {
+	s.group += int64(b.N)
+	if s.group >= RowGroupRows {
 		return s.flush()
 	}
 	return nil
 }
 
 func (s *ParquetSink) flush() error {
-	if s.buf.NumRows() == 0 {
+	if s.group == 0 {
 		return nil
 	}
-	if _, err := s.w.WriteRowGroup(s.buf); err != nil {
-		return err
-	}
-	s.buf.Reset()
-	return nil
+	s.group = 0
+	return s.w.Flush()
 }
 
 // Close waits for every block, writes the last row group and the footer, and closes the file. It

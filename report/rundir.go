@@ -127,9 +127,12 @@ func WriteVOI(stage *Staging, r *analysis.VOIResult) error {
 }
 
 // NewTrialsSink prepares the sink writing trials.parquet into the staging area, with the run's
-// provenance as metadata (seed, scenario SHA-256, trials, version, block size).
-func NewTrialsSink(stage *Staging, s *model.Scenario, cfg sim.Config) *ParquetSink {
-	return NewParquetSink(stage.Path("trials.parquet"), map[string]string{
+// provenance as metadata (seed, scenario SHA-256, trials, version, block size), carrying the
+// columns cols chooses.
+func NewTrialsSink(stage *Staging, s *model.Scenario, cfg sim.Config, cols TrialsColumns) *ParquetSink {
+	sink := NewParquetSink(stage.Path("trials.parquet"), map[string]string{
 		"seed": fmt.Sprint(cfg.Seed), "scenario_sha256": s.SHA256, "trials": fmt.Sprint(cfg.Trials),
 		"version": cfg.Version, "block_size": fmt.Sprint(sim.BlockSize)})
+	sink.Columns = cols
+	return sink
 }

@@ -28,6 +28,7 @@ type runOptions struct {
 	out       string
 	force     bool
 	trialsOut bool
+	trialsCol string
 	sips      bool
 	sipOf     string
 	portfolio string
@@ -52,6 +53,7 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	fs.StringVar(&o.out, "out", "", "write summary.json, summary.csv, the charts (SVG and PNG) and report.html into this directory")
 	fs.BoolVar(&o.force, "force", false, "with --out: replace a directory that already holds results")
 	fs.BoolVar(&o.trialsOut, "trials-file", false, "with --out: also write trials.parquet, one row per trial")
+	fs.StringVar(&o.trialsCol, "trials-columns", "all", "with --trials-file: the columns trials.parquet carries: totals (trial, annual_loss, ale, annual_loss_with), findings (the totals and each finding's loss_ column) or all (those and each safeguard's and portfolio's savings_ column)")
 	fs.BoolVar(&o.sips, "sip", false, "with --out: also write sips.json, a SIPmath 3.0 library of the trials of the total annual loss, the ALE and each safeguard's savings (each also coded as a metalog, with the fit's error)")
 	fs.StringVar(&o.sipOf, "sip-of", "", "with --sip: the per-trial columns sips.json carries instead, comma-separated, named as in trials.parquet (annual_loss, ale, annual_loss_with, loss:FINDING, savings:ID)")
 	fs.StringVar(&o.portfolio, "portfolio", "", "the recommended set whose loss exceedance curve is drawn beside the baseline (default: the scenario's first portfolio)")
@@ -78,6 +80,12 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 		return usagef("run: --budget must be an amount > 0 (got %g)", o.budget)
 	case o.out == "" && (o.force || o.trialsOut || o.sips || o.sipOf != ""):
 		return usagef("run: --force, --trials-file, --sip and --sip-of go with --out DIR")
+	case fs.Changed("trials-columns") && !o.trialsOut:
+		return usagef("run: --trials-columns goes with --trials-file")
+	}
+	trialsCols, err := report.ParseTrialsColumns(o.trialsCol)
+	if err != nil {
+		return usagef("run: %v", err)
 	}
 	var sipOf []string
 	if o.sipOf != "" {
@@ -148,7 +156,7 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	}
 	var sink *report.ParquetSink
 	if o.trialsOut {
-		sink = report.NewTrialsSink(stage, s, cfg)
+		sink = report.NewTrialsSink(stage, s, cfg, trialsCols)
 		cfg.Sink = sink
 	}
 	var sips *report.SIPSink
