@@ -11,8 +11,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/klauspost/compress/zstd"
 	"github.com/parquet-go/parquet-go"
-	"github.com/parquet-go/parquet-go/compress/zstd"
 
 	"github.com/alesim/alesim/sim"
 )
@@ -43,6 +43,9 @@ import (
 // "alesim.columns" maps each Parquet column back to its engine name (finding and safeguard ids)
 // as JSON. Further metadata: alesim.seed, alesim.scenario_sha256, alesim.trials, alesim.version,
 // alesim.block_size.
+
+// zstdLevel is the pages' zstd level: the fastest, within about 1.5% of the default's size.
+const zstdLevel = zstd.SpeedFastest
 
 // RowGroupRows is the number of rows per row group (13 blocks): about 1 MiB a column.
 const RowGroupRows = 13 * sim.BlockSize
@@ -172,7 +175,7 @@ func (s *ParquetSink) Start(columns []string) error {
 		return err
 	}
 	mj, _ := json.Marshal(mapping)
-	opts := []parquet.WriterOption{schema, parquet.Compression(&zstd.Codec{Level: zstd.SpeedFastest}),
+	opts := []parquet.WriterOption{schema, parquet.Compression(newZstdCodec(zstdLevel)),
 		parquet.KeyValueMetadata("alesim.columns", string(mj))}
 	for k, v := range s.meta {
 		opts = append(opts, parquet.KeyValueMetadata("alesim."+k, v))
