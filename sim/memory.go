@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"strings"
+
 	"github.com/alesim/alesim/model"
 )
 
@@ -9,20 +11,26 @@ import (
 const sketchBytes = 48 << 10
 
 // EstimateMemory returns an upper bound of the peak resident memory of a run, used to refuse, before
-// starting, a run that would exhaust memory. Its terms (scripts/faults.sh checks the sum against
-// the peak RSS measured on every shipped scenario, with and without --trials-file):
+// starting, a run that would exhaust memory, and by the command for the garbage collector's soft
+// memory limit (debug.SetMemoryLimit, at the estimate less GCSlack), which keeps the heap's growth
+// over what is live (GOGC=100 lets it reach twice that: 460 MB over a 10M-trial run's exact
+// totals) within the bound. Its terms (scripts/faults.sh checks the sum against the peak RSS measured on every shipped
+// scenario, with and without --trials-file):
 //
-//   - 64 MiB for the program, the scenario and scratch;
-//   - with exact totals, 8 bytes a trial for each kept total (2 or 3) and as much again for the
-//     sorted copies the summary keeps (all made at once);
+//   - 128 MiB for the program, the scenario and scratch: its code and the runtime outside the heap,
+//     and GCSlack, of which the collector's room over what is live on the heap is what the
+//     program's own heap leaves;
+//   - with exact totals, 8 bytes a trial for each kept total (2 or 3), sorted in place for the
+//     summary;
 //   - a sketch per sketched quantity per worker and for the merged result, and the moments of a few
 //     blocks in flight; a shard's kept block moments;
-//   - with a trial sink (cfg.Sink, e.g. --trials-file), the Parquet row group three times over (the
-//     sink's buffer, the writer's pages and their compressed copies: 8 bytes a value is allowed,
-//     though per-finding columns take 4), the blocks in flight or held back for ordering (the
-//     workers', the channel's and the reorder window's), all of it twice, for the garbage
-//     collector's headroom (GOGC=100 lets the heap reach twice what is live), and 16 MiB for the
-//     writer itself.
+//   - with a trial sink (cfg.Sink, e.g. --trials-file), the Parquet row group's encoded pages (as
+//     many bytes as the values take uncompressed: 8 for the trial index and the totals, 4 for the
+//     single-precision columns), each column's page being filled and one being encoded and
+//     compressed, the blocks in flight or held back for
+//     ordering (the workers', the channel's and the reorder window's; the sink hands each back
+//     for reuse once written), and 16 MiB for the writer itself. Every column of the run counts,
+//     whatever --trials-columns leaves out.
 func EstimateMemory(s *model.Scenario, cfg Config, opts Options, shard *Shard) (int64, error) {
 	p, err := compile(s, cfg.Collapse, opts)
 	if err != nil {
@@ -45,7 +53,7 @@ func EstimateMemory(s *model.Scenario, cfg Config, opts Options, shard *Shard) (
 		if p.rec != nil {
 			arrays++
 		}
-		b += trials * 8 * arrays * 2 // the arrays and their sorted copies
+		b += trials * 8 * arrays // sorted in place
 	}
 	sketched := int64(0)
 	for _, on := range p.q.sketchMask(false) {
@@ -64,13 +72,27 @@ func EstimateMemory(s *model.Scenario, cfg Config, opts Options, shard *Shard) (
 	if cfg.Sink != nil {
 		names, _ := p.q.columns()
 		cols := int64(len(names) + 1) // and the trial index
+		width := int64(8)             // bytes a row: the trial index, then the columns
+		for _, n := range names {
+			if strings.Contains(n, ":") {
+				width += 4 // single precision (report/parquet.go)
+			} else {
+				width += 8
+			}
+		}
 		rowGroup := int64(13 * BlockSize)
 		inFlight := workers + 4 + int64(SinkWindow(int(workers)))
-		b += 2 * (3*rowGroup*cols*8 + inFlight*BlockSize*cols*8)
+		page := int64(256<<10) + BlockSize*8 // a page buffer, filled a block at a time
+		b += rowGroup*width + (cols+2)*page + inFlight*BlockSize*cols*8
 		b += 16 << 20
 	}
 	return b, nil
 }
+
+// GCSlack is how much of the estimate's 128 MiB for the program lies outside the garbage
+// collector's soft memory limit, for what is not Go heap (the program's code, mapped from its
+// file, and the runtime's own): the limit is the estimate less GCSlack.
+const GCSlack = 64 << 20
 
 // SinkWindow is how many blocks past the next one to write a trial sink may hold back for
 // ordering before it makes the workers wait (back-pressure), for a run with the given workers.

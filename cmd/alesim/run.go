@@ -181,6 +181,9 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	for _, w := range sum.Warnings {
 		fmt.Fprintf(stderr, "alesim: warning: %s\n", w)
 	}
+	if o.sens != "" || o.voi {
+		relaxMemoryLimit() // the estimate is of the run; these keep trials of their own
+	}
 	if o.sens != "" {
 		scfg := cfg
 		scfg.Trials, scfg.Progress, scfg.Sink = min(cfg.Trials, analysis.SensitivityTrials), nil, nil
