@@ -240,11 +240,21 @@ func wrap(text string, width int, sep string) string {
 	return strings.Join(lines, sep)
 }
 
+// short trims s to n characters with an ellipsis. A label "owner: what" (an input's, as
+// analysis.InputLabel names it) keeps its "what" whole when that takes at most two thirds of the width, so
+// that two inputs of one owner stay apart: "Admin password known…: holders".
 func short(s string, n int) string {
-	if len([]rune(s)) <= n {
+	r := []rune(s)
+	if len(r) <= n {
 		return s
 	}
-	return string([]rune(s)[:n-1]) + "…"
+	if i := strings.LastIndex(s, ": "); i > 0 {
+		tail := []rune(s[i:])
+		if keep := n - len(tail) - 1; 3*len(tail) <= 2*n && keep > 0 {
+			return string([]rune(s[:i])[:keep]) + "…" + string(tail)
+		}
+	}
+	return string(r[:n-1]) + "…"
 }
 
 // WritePointTable writes point mode (the arithmetic on single values) as the report's table, rounded to two
