@@ -234,7 +234,6 @@ func (d *decoder) lossParams(n *node, path string) (Estimate, *LossModel) {
 	// estimate, so every message about the parameters' names and forms is the usual one.
 	pointNode := *n
 	pointNode.vals = append([]*node(nil), n.vals...)
-	var pnodes []*node
 	nerr := len(d.errs)
 	for i, v := range n.vals {
 		key := n.keys[i]
@@ -251,7 +250,6 @@ func (d *decoder) lossParams(n *node, path string) (Estimate, *LossModel) {
 		}
 		lo, hi := paramRange(e)
 		lm.Params = append(lm.Params, LossParam{Name: key, Estimate: e, Lo: lo, Hi: hi})
-		pnodes = append(pnodes, v)
 		pointNode.vals[i] = &node{kind: scalarNode, line: v.line, col: v.col, num: e.Point, isNum: true, text: dist.FormatFloat(e.Point)}
 	}
 	e, _ := d.estimate(&pointNode, path, false)
