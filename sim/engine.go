@@ -466,8 +466,10 @@ func (w *worker) trial(t int64) {
 	}
 	// Every finding draws from its own streams, so the common shapes (fast) go first, through a
 	// short loop, and the others after them; the draws are the same as in one loop in file order.
-	for _, i := range p.fast {
-		w.fastFinding(i)
+	for k := range p.fastF {
+		_, l, mx := w.drawFast(k, w.warm)
+		i := p.fastF[k].i
+		w.evMax[i], w.loss[i], w.raw[i] = mx, l, l
 	}
 	for _, i := range p.general {
 		w.finding(i, t)
@@ -526,7 +528,7 @@ func (w *worker) trial(t int64) {
 			q[class.qALE] += ale
 		}
 	}
-	w.warm = true
+	w.warm = !slowPath
 	w.tail()
 }
 
@@ -596,49 +598,8 @@ func (w *worker) fastYear() {
 	}
 	for k := range p.fastF {
 		ff := &p.fastF[k]
-		rs := &w.fastR[k]
 		i := ff.i
-		var lambda, n float64
-		if ff.inversion {
-			lambda = ff.rate
-			n = dist.PoissonInversion(rs.count, lambda, ff.expNeg)
-			if !warm {
-				w.afe[i] = lambda // the same in every trial
-			}
-		} else {
-			lambda = w.drawFrequency(p.findings[i].factors)
-			n = count(&w.st[ff.vCount], lambda, ff.bernoulli, false)
-			if lambda > model.MaxAFE {
-				lambda = model.MaxAFE
-				w.clamped++
-			}
-			w.afe[i] = lambda
-		}
-		var l, mx float64
-		if n > 0 {
-			switch {
-			case ff.konst:
-				l, mx = n*ff.v, ff.v
-			case ff.lognormal:
-				r := rs.loss
-				for e := 0.0; e < n; e++ {
-					x := xmath.Exp(ff.mu + float64(ff.sigma*r.NormFloat64()))
-					l += x
-					if x > mx {
-						mx = x
-					}
-				}
-			default:
-				r, d := rs.loss, p.findings[i].loss.d
-				for e := 0.0; e < n; e++ {
-					x := d.Rand(r)
-					l += x
-					if x > mx {
-						mx = x
-					}
-				}
-			}
-		}
+		lambda, l, mx := w.drawFast(k, warm)
 		if mx > occ {
 			occ = mx // no asset caps an event: the occurrence is the largest event
 		}
@@ -669,57 +630,58 @@ func (w *worker) fastYear() {
 	}
 	q[p.qLoss], q[p.qALE] = totLoss, totALE
 	q[p.qOcc] = occ
-	w.warm = true
+	w.warm = !slowPath
 }
 
-// fastFinding draws the year of a finding of a common shape (plan.fast): its own frequency and
-// Poisson or Bernoulli counts, a loss with no model, events not kept.
-func (w *worker) fastFinding(i int) {
-	f := &w.p.findings[i]
-	st := w.st
-	var lambda, n float64
-	if f.inversion {
-		lambda = f.rate
-		n = dist.PoissonInversion(st[f.vCount].r, lambda, f.expNeg)
+// drawFast draws the year of fast finding k (plan.fastF): its own frequency (setting w.afe) and
+// Poisson or Bernoulli counts, and a loss with no model; it returns the frequency, the year's loss
+// and its largest event. A certain rate's w.afe is set once, in a worker's first trial (warm).
+func (w *worker) drawFast(k int, warm bool) (lambda, l, mx float64) {
+	ff := &w.p.fastF[k]
+	rs := &w.fastR[k]
+	i := ff.i
+	var n float64
+	if ff.inversion {
+		lambda = ff.rate
+		n = dist.PoissonInversion(rs.count, lambda, ff.expNeg)
+		if !warm {
+			w.afe[i] = lambda
+		}
 	} else {
-		lambda = w.drawFrequency(f.factors)
-		n = count(&st[f.vCount], lambda, f.bernoulli, false)
+		lambda = w.drawFrequency(w.p.findings[i].factors)
+		n = count(&w.st[ff.vCount], lambda, ff.bernoulli, false)
+		if lambda > model.MaxAFE {
+			lambda = model.MaxAFE
+			w.clamped++
+		}
+		w.afe[i] = lambda
 	}
-	if lambda > model.MaxAFE {
-		lambda = model.MaxAFE
-		w.clamped++
+	if n == 0 {
+		return lambda, 0, 0
 	}
-	w.afe[i] = lambda
-	var l, mx float64
-	if n > 0 {
-		switch {
-		case f.loss.konst:
-			l, mx = n*f.loss.v, f.loss.v
-		case f.lognormal:
-			r := st[f.loss.vr].r
-			mu, sigma := f.lnMu, f.lnSigma
-			for k := 0.0; k < n; k++ {
-				x := xmath.Exp(mu + float64(sigma*r.NormFloat64()))
-				l += x
-				if x > mx {
-					mx = x
-				}
+	switch {
+	case ff.konst:
+		return lambda, n * ff.v, ff.v
+	case ff.lognormal:
+		r := rs.loss
+		for e := 0.0; e < n; e++ {
+			x := xmath.Exp(ff.mu + float64(ff.sigma*r.NormFloat64()))
+			l += x
+			if x > mx {
+				mx = x
 			}
-		default:
-			r := st[f.loss.vr].r
-			d := f.loss.d
-			for k := 0.0; k < n; k++ {
-				x := d.Rand(r)
-				l += x
-				if x > mx {
-					mx = x
-				}
+		}
+	default:
+		r, d := rs.loss, w.p.findings[i].loss.d
+		for e := 0.0; e < n; e++ {
+			x := d.Rand(r)
+			l += x
+			if x > mx {
+				mx = x
 			}
 		}
 	}
-	w.evMax[i] = mx
-	w.loss[i] = l
-	w.raw[i] = l
+	return lambda, l, mx
 }
 
 // finding draws the year of any finding: frequency (its own or its hazard's), counts, losses

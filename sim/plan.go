@@ -50,12 +50,11 @@ type plan struct {
 	q    layout
 	vary []int // the quantities that are not the same in every trial (layout.varying)
 	sums []int // the quantities a trial sums into, reset at its start
-	// fast are the findings the trial draws through its short path (worker.fastFinding), general
-	// the others, each in file order.
-	fast, general []int
-	aleConst      bool // every finding's ALE(theta) is certain: the total's is the same in every trial
-	// allFast: every finding is fast and charged to no asset; the trial then runs fastYear over
-	// fastF, the fast findings compiled for it.
+	// fastF are the findings of a common shape, which the trial draws through its short path
+	// (worker.drawFast), general the others, each in file order.
+	general  []int
+	aleConst bool // every finding's ALE(theta) is certain: the total's is the same in every trial
+	// allFast: every finding is fast and charged to no asset; the trial then runs fastYear.
 	allFast bool
 	fastF   []fastF
 	qLoss   int // total annual loss
@@ -352,37 +351,41 @@ func compile(s *model.Scenario, collapse bool, opts Options) (*plan, error) {
 	return p, nil
 }
 
+// slowPath, set only by tests, compiles the trial loop without its shortcuts: every finding on
+// the general path, every quantity's moments summed, every ALE(theta) and sum recomputed in every
+// trial, every sketch value added through DDSketch.Add; TestShortcutsChangeNoBit compares the two.
+var slowPath bool
+
 // compileTrial lists what the trial loop visits: the findings of the short path, the sums it
 // resets, the quantities whose moments it sums.
 func (p *plan) compileTrial() {
 	p.aleConst = true
+	var fast []int
 	for i := range p.findings {
 		f := &p.findings[i]
 		p.aleConst = p.aleConst && f.certain
-		if f.hazard < 0 && !p.collapse && f.lossModel == nil && !f.thin && !f.extra {
-			p.fast = append(p.fast, i)
+		if f.hazard < 0 && !p.collapse && f.lossModel == nil && !f.thin && !f.extra && !slowPath {
+			fast = append(fast, i)
 		} else {
 			p.general = append(p.general, i)
 		}
 	}
 	p.allFast = len(p.general) == 0 && len(p.assets) == 0 && len(p.hazards) == 0
-	if p.allFast {
-		for _, i := range p.fast {
-			f := &p.findings[i]
-			ff := fastF{i: i, vCount: f.vCount, vLoss: -1, inversion: f.inversion, bernoulli: f.bernoulli,
-				konst: f.loss.konst, lognormal: f.lognormal, rate: f.rate, expNeg: f.expNeg, mu: f.lnMu,
-				sigma: f.lnSigma, v: f.loss.v, certain: f.certain, qLoss: f.qLoss, qALE: f.qALE,
-				qSiteLoss: p.sites[f.site].qLoss, qSiteALE: p.sites[f.site].qALE, siteConst: p.sites[f.site].aleConst,
-				qClassLoss: -1, qClassALE: -1}
-			if !f.loss.konst {
-				ff.vLoss = f.loss.vr
-			}
-			if f.class >= 0 {
-				c := &p.classes[f.class]
-				ff.qClassLoss, ff.qClassALE, ff.classConst = c.qLoss, c.qALE, c.aleConst
-			}
-			p.fastF = append(p.fastF, ff)
+	for _, i := range fast {
+		f := &p.findings[i]
+		ff := fastF{i: i, vCount: f.vCount, vLoss: -1, inversion: f.inversion, bernoulli: f.bernoulli,
+			konst: f.loss.konst, lognormal: f.lognormal, rate: f.rate, expNeg: f.expNeg, mu: f.lnMu,
+			sigma: f.lnSigma, v: f.loss.v, certain: f.certain, qLoss: f.qLoss, qALE: f.qALE,
+			qSiteLoss: p.sites[f.site].qLoss, qSiteALE: p.sites[f.site].qALE, siteConst: p.sites[f.site].aleConst,
+			qClassLoss: -1, qClassALE: -1}
+		if !f.loss.konst {
+			ff.vLoss = f.loss.vr
 		}
+		if f.class >= 0 {
+			c := &p.classes[f.class]
+			ff.qClassLoss, ff.qClassALE, ff.classConst = c.qLoss, c.qALE, c.aleConst
+		}
+		p.fastF = append(p.fastF, ff)
 	}
 	p.sums = []int{p.qLoss}
 	if !p.aleConst {
@@ -397,6 +400,25 @@ func (p *plan) compileTrial() {
 		}
 	}
 	p.vary = p.q.varying()
+	if slowPath {
+		p.aleConst = false
+		for _, gs := range [][]group{p.sites, p.classes} {
+			for k := range gs {
+				gs[k].aleConst = false
+			}
+		}
+		p.sums = p.sums[:0]
+		for _, gs := range [][]group{p.sites, p.classes} {
+			for k := range gs {
+				p.sums = append(p.sums, gs[k].qLoss, gs[k].qALE)
+			}
+		}
+		p.sums = append(p.sums, p.qLoss, p.qALE)
+		p.vary = p.vary[:0]
+		for i := range p.q {
+			p.vary = append(p.vary, i)
+		}
+	}
 }
 
 // layoutGroups lays out each finding's, site's and class's loss and ALE(theta). A finding's ALE is
@@ -457,7 +479,7 @@ func (p *plan) layoutPairs() {
 	}
 }
 
-// fastF is a finding of an allFast plan as fastYear draws it.
+// fastF is a finding of a common shape as drawFast draws it (and fastYear sums it).
 type fastF struct {
 	i                              int // plan finding index
 	vCount, vLoss                  int // stream numbers (vLoss -1 for a constant loss)

@@ -148,6 +148,10 @@ func (s *sketches) add(q []float64) {
 		if x > mx[i] {
 			mx[i] = x
 		}
+		if slowPath {
+			_ = s.sk[i].Add(x)
+			continue
+		}
 		if x == 0 {
 			zeros[i]++
 			continue
@@ -451,6 +455,10 @@ func (w *worker) addRatios() {
 		v := &w.p.variants[vi]
 		if sav := w.q[v.qSavings]; sav > 0 {
 			r := &w.ratio[vi]
+			if slowPath {
+				_ = r.s.Add(w.q[v.qCost] / sav)
+				continue
+			}
 			addValue(m, lo, hi, r.s, r.pos, r.neg, w.q[v.qCost]/sav)
 		}
 	}
