@@ -564,3 +564,35 @@ portfolios:
 		t.Errorf("closed-form payout varies across trials (se %v)", seOf(a.Reduction.CI95))
 	}
 }
+
+// TestCollapseBernoulliRaised: a control that doubles the frequency of an at-most-once finding
+// (AFE 0.8) leaves it at most once a year, in point mode as in the engine, so --collapse reproduces
+// point mode's savings for the control, the policy and both together (point mode used to count
+// 1.6 events for the retained loss and 1 for the payout: a reduction of -500,000 against +100,000).
+func TestCollapseBernoulliRaised(t *testing.T) {
+	s := parse(t, `scenario: {name: b, horizon_years: 5, annuity_factor: 4}
+sites: [{id: s}]
+findings:
+  - {id: F, title: f, site: s, afe: 0.8, events: bernoulli, loss: 1000000}
+safeguards:
+  - {id: C, title: doubles, effects: [{finding: F, frequency_factor: 2}]}
+  - {id: P, title: policy, insurance: {premium: 1000, deductible: 100000, limit: 500000, aggregate_limit: 300000, findings: [F]}}
+portfolios:
+  - {id: CP, safeguards: [C, P]}
+`)
+	cfg := sim.DefaultConfig()
+	cfg.Trials, cfg.Collapse, cfg.Workers = 2000, true, 2
+	sum, err := Run(context.Background(), s, cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range append(append([]SafeguardStats(nil), sum.Safeguards...), sum.Portfolios...) {
+		if d := math.Abs(x.Savings.Mean - x.PointSavings); d > 1e-9*math.Max(1, math.Abs(x.PointSavings)) {
+			t.Errorf("%s: collapsed savings %.10g, point %.10g", x.ID, x.Savings.Mean, x.PointSavings)
+		}
+	}
+	// C then P: F happens (AFE min(1.6, 1) = 1), P pays min(min(900K, 500K), 300K) = 300K.
+	if x := safeguardByID(t, sum, "CP"); math.Abs(x.PointReduction-s.AnnuityFactor*(800000-700000)) > 1e-6 {
+		t.Errorf("CP: point reduction %v, want A x (800K - 700K)", x.PointReduction)
+	}
+}

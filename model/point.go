@@ -115,6 +115,14 @@ func ratio(cost, savings float64) *float64 {
 
 // pointALE returns the finding's ALE at point values with the given safeguards in place.
 func (s *Scenario) pointALE(fi int, sel []int) float64 {
+	afe, loss := s.pointAdjusted(fi, sel)
+	return afe * loss
+}
+
+// pointAdjusted returns the finding's AFE and loss per event at point values with the given
+// safeguards' effects in place: an AFE of at most once a year (Bernoulli) stays
+// at most 1, as in the engine (so that --collapse reproduces it).
+func (s *Scenario) pointAdjusted(fi int, sel []int) (afe, loss float64) {
 	f := &s.Findings[fi]
 	adj := NoAdjust()
 	for _, k := range sel {
@@ -124,7 +132,11 @@ func (s *Scenario) pointALE(fi int, sel []int) float64 {
 			}
 		}
 	}
-	return adj.AFE(s.FrequencyOf(f).Point()) * adj.Loss(f.Loss.Point)
+	afe = adj.AFE(s.FrequencyOf(f).Point())
+	if s.EventsOf(f) == Bernoulli {
+		afe = min(afe, 1)
+	}
+	return afe, adj.Loss(f.Loss.Point)
 }
 
 // pointNewALE returns every finding's ALE at point values with the safeguards sel in place (0 for
@@ -155,20 +167,8 @@ func (s *Scenario) pointNewALE(sel []int) []float64 {
 		paid := make([]float64, len(pol.Findings))
 		tot := 0.0
 		for j, fi := range pol.Findings {
-			f := &s.Findings[fi]
-			adj := NoAdjust()
-			for _, c := range controls {
-				for _, e := range s.Safeguards[c].Effects {
-					if e.Finding == fi {
-						adj.Add(e.Kind, e.OnLoss, e.Value.Point)
-					}
-				}
-			}
-			afe := adj.AFE(s.FrequencyOf(f).Point())
-			if s.EventsOf(f) == Bernoulli {
-				afe = min(afe, 1)
-			}
-			paid[j] = float64(afe * pol.PerEvent(adj.Loss(f.Loss.Point)))
+			afe, loss := s.pointAdjusted(fi, controls)
+			paid[j] = float64(afe * pol.PerEvent(loss))
 			tot += paid[j]
 		}
 		scale := 1.0
