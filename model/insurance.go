@@ -1,19 +1,24 @@
 package model
 
 import (
+	"fmt"
 	"math"
+	"strings"
 )
 
 // Insurance as a safeguard kind (issue 18): a safeguard with insurance: {...} instead of effects.
 // The premium is the policy's annual cost (an estimate, drawn per trial like any cost); the terms
 // are plain numbers, known from the contract.
 
+// coverer is the policy covering a finding, for errors: its path in the scenario and its name.
+type coverer struct{ path, name string }
+
 var insuranceKeys = []string{"premium", "deductible", "limit", "aggregate_limit", "findings", "note"}
 
 // insurance reads a policy's terms at n (path ends in "insurance") into sg: the premium becomes
-// its annual cost. covered maps each finding already covered by an earlier policy to that
-// policy's id: a finding takes at most one policy.
-func (d *decoder) insurance(s *Scenario, sg *Safeguard, n *node, path string, findings refs, covered map[int]string) {
+// its annual cost. covered maps each finding already covered to the policy covering it: a finding
+// takes at most one policy.
+func (d *decoder) insurance(s *Scenario, sg *Safeguard, n *node, path string, findings refs, covered map[int]coverer) {
 	m := d.fields(n, path, insuranceKeys...)
 	if m == nil {
 		return
@@ -58,15 +63,16 @@ func (d *decoder) insurance(s *Scenario, sg *Safeguard, n *node, path string, fi
 		switch {
 		case s.Findings[fi].Status != Quantified:
 			d.add(it, fp, "finding %q is %s; a policy covers a quantified finding", id, s.Findings[fi].Status)
-		case covered[fi] == sg.ID && sg.ID != "":
+		case covered[fi].path == path:
 			d.add(it, fp, "finding %q is listed twice", id)
-		case covered[fi] != "":
-			d.add(it, fp, "finding %q is already covered by policy %q; a finding takes at most one policy (layers of cover are not modelled)", id, covered[fi])
+		case covered[fi].path != "":
+			d.add(it, fp, "finding %q is already covered by %s; a finding takes at most one policy (layers of cover are not modelled)", id, covered[fi].name)
 		default:
-			covered[fi] = sg.ID
+			c := coverer{path: path, name: fmt.Sprintf("policy %q", sg.ID)}
 			if sg.ID == "" {
-				covered[fi] = "?"
+				c.name = "the policy at " + strings.TrimSuffix(path, ".insurance")
 			}
+			covered[fi] = c
 			pol.Findings = append(pol.Findings, fi)
 		}
 	}

@@ -843,7 +843,7 @@ var effectFields = []string{"finding", "findings", "ale_reduction", "frequency_f
 
 func (d *decoder) safeguards(s *Scenario, n *node, findings refs) refs {
 	seen := refs{}
-	covered := map[int]string{} // finding -> the policy covering it (insurance.go)
+	covered := map[int]coverer{} // finding -> the policy covering it (insurance.go)
 	for i, item := range d.list(n, "safeguards") {
 		p := idx("safeguards", i)
 		m := d.fields(item, p, safeguardKeys...)
