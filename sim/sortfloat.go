@@ -32,8 +32,12 @@ func sortFloatsPar(v []float64, par int) {
 	// The same memory seen as unsigned integers: the float64 bits, then the keys.
 	k := unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(v))), len(v))
 	for i, b := range k {
-		// Positive numbers get the sign bit set, negative ones every bit flipped.
+		// Positive numbers get the sign bit set, negative ones every bit flipped; a NaN gets key 0,
+		// the smallest, so NaNs come first as with slices.Sort (and come back as one NaN).
 		k[i] = b ^ (uint64(int64(b)>>63) | 1<<63)
+		if b&^(1<<63) > 0x7ff0000000000000 {
+			k[i] = 0
+		}
 	}
 	if par <= 1 || len(k) < 1<<16 {
 		radixSort(k)

@@ -9,7 +9,7 @@ import (
 
 // TestSortFloats: the in-place radix sort gives the slice slices.Sort gives, on one goroutine and
 // on several, for the shapes of the exact totals (lognormal losses, many zero years, ties) and for
-// the rest of float64 (negatives, -0, infinities, subnormals).
+// the rest of float64 (negatives, -0, infinities, subnormals, NaNs).
 func TestSortFloats(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	gens := map[string]func() float64{
@@ -18,7 +18,7 @@ func TestSortFloats(t *testing.T) {
 		"ties":      func() float64 { return float64(r.IntN(50)) * 1000 },
 		"constant":  func() float64 { return 643000 },
 		"any": func() float64 {
-			switch r.IntN(8) {
+			switch r.IntN(9) {
 			case 0:
 				return math.Copysign(0, -1)
 			case 1:
@@ -27,6 +27,8 @@ func TestSortFloats(t *testing.T) {
 				return math.Float64frombits(r.Uint64N(1 << 52)) // subnormal
 			case 3:
 				return 0
+			case 4: // a NaN of either sign and any payload: slices.Sort puts NaNs first
+				return math.Float64frombits(0x7ff0000000000001 | r.Uint64()&(1<<63|1<<52-1))
 			}
 			return math.Float64frombits(r.Uint64()&^(0x7ff<<52) | uint64(r.IntN(2047))<<52)
 		},
