@@ -230,3 +230,32 @@ func BenchmarkMathLog(b *testing.B) {
 		x += 1e-10
 	}
 }
+
+// TestLog10Accuracy: decades of losses (the summary's exceedance grid). Log10 is Log (under 1 ulp)
+// times the rounded 1/ln 10, rounded: at most 2 ulp from the exact ln(x)/ln(10) in math/big.
+func TestLog10Accuracy(t *testing.T) {
+	edges := []float64{1, 10, 100, 1e-300, 1e300, 0.1, 2, 5e-324, math.MaxFloat64}
+	xs := samples(count(2000, 30000), edges, func(r *rand.Rand) float64 {
+		if r.IntN(2) == 0 {
+			return math.Exp(35 * r.Float64())
+		}
+		return math.Float64frombits(r.Uint64N(0x7ff0000000000000-1) + 1)
+	})
+	ln10 := bigLog(bf(10))
+	worst := 0.0
+	for _, x := range xs {
+		got := Log10(x)
+		if got == 0 {
+			if x != 1 {
+				t.Errorf("Log10(%v) = 0", x)
+			}
+			continue
+		}
+		e := new(big.Float).SetPrec(ln10.Prec()).Quo(bigLog(bf(x)), ln10)
+		worst = max(worst, math.Abs(ulpsOff(got, e)))
+	}
+	t.Logf("Log10: %d points, largest error %.3f ulp", len(xs), worst)
+	if worst > 2 {
+		t.Errorf("Log10: largest error %.3f ulp, want at most 2", worst)
+	}
+}
