@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -133,11 +134,11 @@ func TestParquetColumnsChoice(t *testing.T) {
 							t.Fatalf("row %d holds trial %d", trial, v.Int64())
 						}
 					case v.Kind() == parquet.Float:
-						if x := float32(b.Cols[ci][i]); v.Float() != x {
+						if x := float32(b.Cols[ci][i]); math.Float32bits(v.Float()) != math.Float32bits(x) { // bits: -0 and NaN too
 							t.Fatalf("trial %d %s: %v, want %v", trial, name, v.Float(), x)
 						}
 					default:
-						if x := b.Cols[ci][i]; v.Double() != x {
+						if x := b.Cols[ci][i]; math.Float64bits(v.Double()) != math.Float64bits(x) {
 							t.Fatalf("trial %d %s: %v, want %v", trial, name, v.Double(), x)
 						}
 					}

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"sync"
+
 	"github.com/klauspost/compress/zstd"
 	"github.com/parquet-go/parquet-go/format"
 )
@@ -10,8 +12,10 @@ import (
 // empties, and a new encoder allocates its history anew: about 70 MB of garbage per 200,000
 // trials of the reference scenario, which a long run's heap then grows by.
 type zstdCodec struct {
-	enc *zstd.Encoder
-	dec *zstd.Decoder // made on first use (the writer never decodes)
+	enc     *zstd.Encoder
+	decOnce sync.Once
+	dec     *zstd.Decoder // made on first use (the writer never decodes)
+	decErr  error
 }
 
 func newZstdCodec(level zstd.EncoderLevel) *zstdCodec {
@@ -31,12 +35,9 @@ func (c *zstdCodec) Encode(dst, src []byte) ([]byte, error) {
 }
 
 func (c *zstdCodec) Decode(dst, src []byte) ([]byte, error) {
-	if c.dec == nil {
-		d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1))
-		if err != nil {
-			return nil, err
-		}
-		c.dec = d
+	c.decOnce.Do(func() { c.dec, c.decErr = zstd.NewReader(nil, zstd.WithDecoderConcurrency(1)) })
+	if c.decErr != nil {
+		return nil, c.decErr
 	}
 	return c.dec.DecodeAll(src, dst[:0])
 }

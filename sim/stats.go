@@ -140,6 +140,7 @@ func newSketches(mask []bool) sketches {
 
 func (s *sketches) add(q []float64) {
 	mn, mx, zeros := s.min[:len(q)], s.max[:len(q)], s.zeros[:len(q)]
+	slow := slowPath
 	for k, i := range s.idx {
 		x := q[i]
 		if x < mn[i] {
@@ -148,7 +149,7 @@ func (s *sketches) add(q []float64) {
 		if x > mx[i] {
 			mx[i] = x
 		}
-		if slowPath {
+		if slow {
 			_ = s.sk[i].Add(x)
 			continue
 		}
@@ -450,12 +451,12 @@ func newRatioSketches(n int) []ratioSketch {
 }
 
 func (w *worker) addRatios() {
-	m, lo, hi := w.sk.m, w.sk.lo, w.sk.hi
+	m, lo, hi, slow := w.sk.m, w.sk.lo, w.sk.hi, slowPath
 	for vi := range w.p.variants {
 		v := &w.p.variants[vi]
 		if sav := w.q[v.qSavings]; sav > 0 {
 			r := &w.ratio[vi]
-			if slowPath {
+			if slow {
 				_ = r.s.Add(w.q[v.qCost] / sav)
 				continue
 			}
