@@ -69,7 +69,7 @@ func (w *worker) extraLoss(i int, lambda2 float64) float64 {
 	f := &p.findings[i]
 	r := &w.st[f.vExtra]
 	lambda := w.afe[i]
-	if f.bernoulli || (f.hazard >= 0 && p.hazards[f.hazard].bernoulli) {
+	if f.atMostOnce {
 		if w.exBern[i] < 0 {
 			// First use in this trial: the uniform and the loss, always both, in this order.
 			w.exBern[i] = dist.Uniform01(r.r)

@@ -160,9 +160,10 @@ func (p *plan) compilePolicies() {
 }
 
 // keepEvents marks a finding whose events are kept, with a thinning uniform each (events.go).
+// Not in collapse mode, which has no events.
 func (p *plan) keepEvents(i int) {
 	f := &p.findings[i]
-	if !f.thin {
+	if !f.thin && !p.collapse {
 		f.thin = true
 		f.vThin = p.newVar("finding/" + f.id + "/thin")
 	}
@@ -211,7 +212,7 @@ func (w *worker) policyYear(pol *pPolicy, u *pUnit, mask uint32, expected bool) 
 			f := &p.findings[i]
 			a := adj[pol.member[i]]
 			lambda := a.AFE(w.afe[i])
-			bern := f.bernoulli || (f.hazard >= 0 && p.hazards[f.hazard].bernoulli)
+			bern := f.atMostOnce
 			if bern {
 				lambda = math.Min(lambda, 1)
 			}
@@ -240,11 +241,7 @@ func (w *worker) policyYear(pol *pPolicy, u *pUnit, mask uint32, expected bool) 
 	// factor that caps them at its value.
 	sc := w.polScale[:len(u.members)]
 	for m, i := range u.members {
-		f := &p.findings[i]
-		sc[m] = adj[m].LossScale(w.lossMean[i])
-		if f.asset >= 0 {
-			sc[m] = 1 // set below from the asset's total
-		}
+		sc[m] = adj[m].LossScale(w.lossMean[i]) // members at an asset: set below, with its cap
 	}
 	for _, a := range pol.assets {
 		as := &p.assets[a]
@@ -347,7 +344,7 @@ func (w *worker) eachExtraEvent(i int, adj model.Adjust, sc float64, fn func(flo
 		return
 	}
 	x := w.extraLoss(i, lambda2) // draws the extra events up to lambda2
-	if f.bernoulli || (f.hazard >= 0 && p.hazards[f.hazard].bernoulli) {
+	if f.atMostOnce {
 		if x != 0 {
 			fn(x * sc)
 		}

@@ -160,9 +160,10 @@ type pFinding struct {
 	lossFactors []pEst
 	perYear     []bool
 	vCount      int
-	asset       int // plan asset index, -1 if none
-	site        int // plan site group index
-	class       int // plan class group index, -1 if none
+	atMostOnce  bool // its events, or its hazard's, are at most one a year (Bernoulli)
+	asset       int  // plan asset index, -1 if none
+	site        int  // plan site group index
+	class       int  // plan class group index, -1 if none
 	aleMethod   int
 	certain     bool // ALE(theta) is the same in every trial
 	// constRate is set when the finding's own AFE is certain (no hazard): the Poisson sampler then
@@ -297,6 +298,7 @@ func compile(s *model.Scenario, collapse bool, opts Options) (*plan, error) {
 	}
 	for i := range p.findings {
 		pf := &p.findings[i]
+		pf.atMostOnce = pf.bernoulli || (pf.hazard >= 0 && p.hazards[pf.hazard].bernoulli)
 		certain := true
 		factors := pf.factors
 		if pf.hazard >= 0 {

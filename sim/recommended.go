@@ -1,6 +1,10 @@
 package sim
 
-import "github.com/alesim/alesim/model"
+import (
+	"slices"
+
+	"github.com/alesim/alesim/model"
+)
 
 // pRec is a set of safeguards whose annual loss is simulated beside the baseline's: the
 // recommended set, or a named portfolio when the scenario states a risk tolerance.
@@ -23,11 +27,7 @@ func (p *plan) compileLossSet(members []int, name string) *pRec {
 	for _, k := range members {
 		for j, e := range p.safeguards[k].effects {
 			r.effects[e.finding] = append(r.effects[e.finding], [2]int{k, j})
-			f := &p.findings[e.finding]
-			if !f.thin && !p.collapse {
-				f.thin = true
-				f.vThin = p.newVar("finding/" + f.id + "/thin")
-			}
+			p.keepEvents(e.finding)
 		}
 	}
 	p.compileRecommendedPolicies(r)
@@ -55,7 +55,7 @@ func (p *plan) compilePortfolioLosses() {
 	}
 	for k := range p.s.Portfolios {
 		pf := &p.s.Portfolios[k]
-		if p.rec != nil && p.rec.name == pf.ID && sameMembers(p.rec.members, pf.Safeguards) {
+		if p.rec != nil && p.rec.name == pf.ID && slices.Equal(p.rec.members, pf.Safeguards) {
 			p.portLoss = append(p.portLoss, p.rec)
 			continue
 		}
@@ -63,18 +63,6 @@ func (p *plan) compilePortfolioLosses() {
 		r.q = p.q.add(Quantity{Owner: OwnerPortfolioLoss, Index: k, Measure: MeasureLoss, Quantiles: QuantilesSketch})
 		p.portLoss = append(p.portLoss, r)
 	}
-}
-
-func sameMembers(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // setLoss is this year's loss with the set's safeguards in place, on the same events: an event of

@@ -314,7 +314,7 @@ func (w *worker) aleAdjusted(fi int, adj model.Adjust) float64 {
 	p := w.p
 	f := &p.findings[fi]
 	lambda := adj.AFE(w.afe[fi])
-	bern := f.bernoulli || (f.hazard >= 0 && p.hazards[f.hazard].bernoulli)
+	bern := f.atMostOnce
 	if bern {
 		lambda = math.Min(lambda, 1)
 	}
