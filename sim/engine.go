@@ -305,9 +305,18 @@ type worker struct {
 	cv, cz   []float64 // correlated inputs' values this trial, and normals scratch (copula.go)
 	sav      []float64 // scratch: a pair group's savings (pairDiffs)
 	fastR    []fastStreams
-	warm     bool // a trial has run: the certain findings' ALE(theta) and sums are in place
-	sink     TrialSink
-	cols     []int // quantity index of each sink column after the trial index
+	year     []yearF // with plan.allFast: the findings of fastYear, in file order
+	touched  []int   // fastYear: the sparse quantities (sketches.setSparse) whose value is not +0
+	// the sparse quantities (fastF.sparse); in this block, those whose moments are summed through
+	// touched only (their first value is +0: blockVary), and the other quantities that vary
+	sparseQ  []int
+	momTouch []bool
+	vary     []int
+	// fastYear: the findings hit this year and last year (scratch and its swap)
+	hits, lastHits []int
+	warm           bool // a trial has run: the certain findings' ALE(theta) and sums are in place
+	sink           TrialSink
+	cols           []int // quantity index of each sink column after the trial index
 	// insurance.go: per member of a policy's unit, the controls' adjustment and the loss scale
 	polAdj   []model.Adjust
 	polScale []float64
@@ -361,6 +370,31 @@ func newWorker(p *plan, seed uint64, exactTotals bool) *worker {
 			w.fastR[k].loss = w.st[ff.vLoss].r
 		}
 	}
+	for _, ff := range p.fastF {
+		if ff.sparse {
+			w.sk.setSparse(ff.qLoss)
+		}
+	}
+	if p.allFast {
+		w.year = make([]yearF, len(p.fastF))
+		for k := range p.fastF {
+			ff := &p.fastF[k]
+			w.year[k] = yearF{count: w.fastR[k].count, loss: w.fastR[k].loss, rate: ff.rate,
+				expNeg: ff.expNeg, mu: ff.mu, sigma: ff.sigma, ln: ff.inversion && ff.lognormal,
+				sparse: ff.sparse, qLoss: ff.qLoss, qSite: ff.qSiteLoss, qClass: ff.qClassLoss}
+			if ff.inversion {
+				w.afe[k] = ff.rate // certain: fastYear does not set it
+			}
+		}
+	}
+	w.touched = make([]int, 0, len(p.fastF))
+	for _, ff := range p.fastF {
+		if ff.sparse {
+			w.sparseQ = append(w.sparseQ, ff.qLoss)
+		}
+	}
+	w.momTouch = make([]bool, len(p.q))
+	w.hits, w.lastHits = make([]int, 0, len(p.fastF)), make([]int, 0, len(p.fastF))
 	w.initPolicies()
 	for i := range p.findings {
 		w.lossMean[i] = p.findings[i].lossMean
@@ -389,8 +423,19 @@ func (w *worker) runBlock(ctx context.Context, b uint64, lo, hi int64, res *resu
 			return m, ctx.Err()
 		}
 		w.trial(t)
-		m.add(w.q, w.p.vary)
+		if t == lo || len(w.sparseQ) == 0 {
+			m.add(w.q, w.p.vary)
+			if len(w.sparseQ) > 0 {
+				w.blockVary(m.shift)
+			}
+		} else {
+			m.add(w.q, w.vary)
+			m.addTouched(w.q, w.touched, w.momTouch)
+		}
 		w.sk.add(w.q)
+		if len(w.touched) > 0 {
+			w.sk.addTouched(w.q, w.touched)
+		}
 		w.addRatios()
 		res.record(t, w.q)
 		if blk != nil {
@@ -400,13 +445,29 @@ func (w *worker) runBlock(ctx context.Context, b uint64, lo, hi int64, res *resu
 			}
 		}
 	}
-	w.sk.flushZeros()
+	w.sk.flushZeros(n)
 	if blk != nil {
 		if err := w.sink.WriteBlock(ctx, blk); err != nil {
 			return m, err
 		}
 	}
 	return m, nil
+}
+
+// blockVary splits the quantities whose moments are summed after a block's first trial, given
+// the block's shifts (its first trial's values): a sparse quantity whose shift is +0 is summed
+// only in the trials that list it (touched), since a +0 deviation leaves its sums as they are;
+// every other varying quantity is summed in every trial (w.vary).
+func (w *worker) blockVary(shift []float64) {
+	for _, i := range w.sparseQ {
+		w.momTouch[i] = math.Float64bits(shift[i]) == 0
+	}
+	w.vary = w.vary[:0]
+	for _, i := range w.p.vary {
+		if !w.momTouch[i] {
+			w.vary = append(w.vary, i)
+		}
+	}
 }
 
 func (w *worker) drawFrequency(factors []pEst) float64 {
@@ -582,98 +643,127 @@ func (w *worker) pairDiffs() {
 type fastStreams struct{ count, loss *rand.Rand }
 
 // fastYear is the whole year of a scenario whose findings all have a common shape and no asset
-// (plan.allFast): one pass draws each finding's year and adds it to the sums, in file order, as the
-// general path does in two.
+// (plan.allFast), in passes over w.year, the findings in file order. The first draws each
+// finding's year: those with a certain Poisson rate and a lognormal loss (the commonest shape)
+// inline, on the worker's copy of their constants, the others through drawFast; it lists the
+// findings hit this year (an event, or a loss other than +0) in file order. Each finding draws from
+// its own streams, so drawing them before summing them changes nothing. The second pass
+// (sumYear) adds the hits to the sums, in file order, as the general path does: adding +0 leaves
+// a sum that starts at +0 as it is, bit for bit, so the findings not hit are skipped. The third
+// adds ALE(theta) where it is not constant (every finding in a worker's first trial).
 func (w *worker) fastYear() {
 	p, q := w.p, w.q
 	warm := w.warm
+	year := w.year
+	hits := w.hits[:len(year)]
+	nh := 0
+	for k := range year {
+		y := &year[k]
+		var l, mx float64
+		if y.ln {
+			n := dist.PoissonInversion(y.count, y.rate, y.expNeg)
+			if n == 0 {
+				continue // not hit (y.l and y.mx are read for hits only)
+			}
+			for e := 0.0; e < n; e++ {
+				x := xmath.Exp(y.mu + float64(y.sigma*y.loss.NormFloat64()))
+				l += x
+				if x > mx {
+					mx = x
+				}
+			}
+		} else {
+			var lambda float64
+			lambda, l, mx = w.drawFast(k, warm)
+			w.afe[k] = lambda
+			if math.Float64bits(l)|math.Float64bits(mx) == 0 {
+				continue
+			}
+		}
+		y.l, y.mx = l, mx
+		hits[nh] = k
+		nh++
+	}
 	for _, k := range p.sums {
 		q[k] = 0
 	}
-	occ := 0.0
-	// the totals in locals, in file order from zero as the sums they are; the groups' in q
-	totLoss, totALE := 0.0, q[p.qALE]
+	// last year's hits are zeroed, this year's written: every finding's quantity and raw loss
+	// is then this year's
+	for _, k := range w.lastHits {
+		w.raw[k], q[year[k].qLoss] = 0, 0
+	}
+	nt, totLoss, occ := sumYear(year, hits[:nh], w.raw, q, w.touched[:cap(w.touched)])
+	w.touched = w.touched[:nt]
+	w.hits, w.lastHits = w.lastHits[:0], hits[:nh]
+	totALE := q[p.qALE]
 	if !p.aleConst || !warm {
 		totALE = 0
 	}
-	for k := range p.fastF {
-		ff := &p.fastF[k]
-		i := ff.i
-		// drawFast's body, written out: the call cost bench-30 776 instructions a trial (4.8%,
-		// callgrind). TestShortcutsChangeNoBit holds both copies to the general path's bits.
-		rs := &w.fastR[k]
-		var lambda, n float64
-		if ff.inversion {
-			lambda = ff.rate
-			n = dist.PoissonInversion(rs.count, lambda, ff.expNeg)
-			if !warm {
-				w.afe[i] = lambda
-			}
-		} else {
-			lambda = w.drawFrequency(p.findings[i].factors)
-			n = count(&w.st[ff.vCount], lambda, ff.bernoulli, false)
-			if lambda > model.MaxAFE {
-				lambda = model.MaxAFE
-				w.clamped++
-			}
-			w.afe[i] = lambda
-		}
-		var l, mx float64
-		if n > 0 {
-			switch {
-			case ff.konst:
-				l, mx = n*ff.v, ff.v
-			case ff.lognormal:
-				r := rs.loss
-				for e := 0.0; e < n; e++ {
-					x := xmath.Exp(ff.mu + float64(ff.sigma*r.NormFloat64()))
-					l += x
-					if x > mx {
-						mx = x
-					}
-				}
-			default:
-				r, d := rs.loss, p.findings[i].loss.d
-				for e := 0.0; e < n; e++ {
-					x := d.Rand(r)
-					l += x
-					if x > mx {
-						mx = x
-					}
-				}
-			}
-		}
-		if mx > occ {
-			occ = mx // no asset caps an event: the occurrence is the largest event
-		}
-		w.raw[i] = l // no asset caps it (w.loss is only read for caps)
-		totLoss += l
-		q[ff.qLoss] = l
-		q[ff.qSiteLoss] += l
-		if ff.qClassLoss >= 0 {
-			q[ff.qClassLoss] += l
-		}
-		var ale float64
+	live := p.aleLive
+	if !warm {
+		live = p.allFindings
+	}
+	for _, i := range live {
+		ff := &p.fastF[i]
+		var a float64
 		if ff.certain && warm {
-			ale = w.ale[i]
+			a = w.ale[i]
 		} else {
-			ale = lambda * w.lossMean[i]
-			w.cf[i], w.ale[i] = ale, ale
-			q[ff.qALE] = ale
+			a = w.afe[i] * w.lossMean[i]
+			w.cf[i], w.ale[i] = a, a
+			q[ff.qALE] = a
 		}
 		if !p.aleConst || !warm {
-			totALE += ale
+			totALE += a
 		}
 		if !ff.siteConst || !warm {
-			q[ff.qSiteALE] += ale
+			q[ff.qSiteALE] += a
 		}
 		if ff.qClassALE >= 0 && (!ff.classConst || !warm) {
-			q[ff.qClassALE] += ale
+			q[ff.qClassALE] += a
 		}
 	}
 	q[p.qLoss], q[p.qALE] = totLoss, totALE
 	q[p.qOcc] = occ
 	w.warm = !slowPath
+}
+
+// sumYear adds the losses of the findings hit this year (hits, in file order, indices into year)
+// to the finding, site and class quantities of q, copies them to raw, and lists in touched (as
+// long as year) the sparse ones (sketches.setSparse); it returns how many it listed, the total
+// loss and the largest event.
+func sumYear(year []yearF, hits []int, raw, q []float64, touched []int) (nt int, tot, occ float64) {
+	touched = touched[:len(year)]
+	for _, k := range hits {
+		y := &year[k]
+		l := y.l
+		if y.mx > occ {
+			occ = y.mx // no asset caps an event: the occurrence is the largest event
+		}
+		raw[k] = l // no asset caps it (w.loss is only read for caps)
+		tot += l
+		q[y.qLoss] = l
+		q[y.qSite] += l
+		if y.qClass >= 0 {
+			q[y.qClass] += l
+		}
+		if y.sparse {
+			touched[nt] = y.qLoss
+			nt++
+		}
+	}
+	return nt, tot, occ
+}
+
+// yearF is a finding of a one-pass year (fastYear) in a worker: for the commonest shape (ln: a
+// certain Poisson rate counted by inversion, a lognormal loss) its generators and constants side by
+// side; its quantities; and this year's loss and largest event.
+type yearF struct {
+	count, loss             *rand.Rand
+	rate, expNeg, mu, sigma float64
+	ln, sparse              bool
+	qLoss, qSite, qClass    int
+	l, mx                   float64
 }
 
 // drawFast draws the year of fast finding k (plan.fastF) for a trial with findings of other shapes

@@ -57,11 +57,14 @@ type plan struct {
 	// allFast: every finding is fast and charged to no asset; the trial then runs fastYear.
 	allFast bool
 	fastF   []fastF
-	qLoss   int // total annual loss
-	qALE    int // total ALE(theta)
-	qRec    int // annual loss with the recommended set, when simulated
-	qOcc    int // the year's largest single event loss (occurrence.go)
-	occ     []occHazard
+	// with allFast, fastYear's ALE(theta) pass: every finding (a worker's first trial), and the
+	// findings whose ALE(theta) is added to a sum in every trial (fastF.aleLive)
+	allFindings, aleLive []int
+	qLoss                int // total annual loss
+	qALE                 int // total ALE(theta)
+	qRec                 int // annual loss with the recommended set, when simulated
+	qOcc                 int // the year's largest single event loss (occurrence.go)
+	occ                  []occHazard
 	// occOwn are the findings with events of their own (no hazard), occCap their assets' values
 	occOwn []int
 	occCap []float64
@@ -389,6 +392,20 @@ func (p *plan) compileTrial() {
 		}
 		p.fastF = append(p.fastF, ff)
 	}
+	for k := range p.fastF {
+		ff := &p.fastF[k]
+		ff.aleLive = !ff.certain || !p.aleConst || !ff.siteConst || (ff.qClassALE >= 0 && !ff.classConst)
+		ff.sparse = p.allFast && (ff.lognormal || (ff.konst && ff.v > 0))
+		if p.allFast {
+			if ff.i != k {
+				panic("internal: allFast findings out of file order")
+			}
+			p.allFindings = append(p.allFindings, k)
+			if ff.aleLive {
+				p.aleLive = append(p.aleLive, k)
+			}
+		}
+	}
 	p.sums = []int{p.qLoss}
 	if !p.aleConst {
 		p.sums = append(p.sums, p.qALE)
@@ -489,9 +506,15 @@ type fastF struct {
 	konst, lognormal               bool
 	rate, expNeg, mu, sigma, v     float64
 	certain, siteConst, classConst bool
-	qLoss, qALE                    int
-	qSiteLoss, qSiteALE            int
-	qClassLoss, qClassALE          int // -1 without a class
+	// aleLive: its ALE(theta) is added to some sum in every trial (not certain, or a sum it is
+	// in is not constant); else fastYear adds it in a worker's first trial only
+	aleLive bool
+	// sparse: fastYear lists its loss for the sketch only when not +0 (sketches.setSparse); a
+	// lognormal or a positive constant loss, whose zero years are +0 and other years not 0
+	sparse                bool
+	qLoss, qALE           int
+	qSiteLoss, qSiteALE   int
+	qClassLoss, qClassALE int // -1 without a class
 }
 
 // pairGroup is a group of variants [lo, hi) whose paired differences are laid out from quantity

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/DataDog/sketches-go/ddsketch"
@@ -39,6 +40,18 @@ func (m *moments) add(q []float64, vary []int) {
 	// q[0] and q[1] are the total loss and ALE (the first entries of every layout).
 	if math.IsInf(q[0], 0) || math.IsNaN(q[0]) || math.IsInf(q[1], 0) || math.IsNaN(q[1]) {
 		m.overflowed = true
+	}
+}
+
+// addTouched adds a trial's values of the listed quantities that only marks (blockVary);
+// the others were added by add.
+func (m *moments) addTouched(q []float64, touched []int, only []bool) {
+	for _, i := range touched {
+		if only[i] {
+			d := q[i] - m.shift[i]
+			m.s1[i] += d
+			m.s2[i] += float64(d * d)
+		}
 	}
 }
 
@@ -97,14 +110,21 @@ func (r *running) ci95(i int) [2]float64 {
 
 // sketches holds one DDSketch per quantity that needs quantiles; zeros are counted apart and added
 // once per block, since most finding-years cost nothing. The trial loop visits only the sketched
-// quantities (idx) and adds to each sketch's own stores through the concrete mapping and dense
-// stores, which is what DDSketch.Add does through its interfaces: the same bins, so the same output.
+// quantities and adds to each sketch's own stores through the concrete mapping and dense stores,
+// which is what DDSketch.Add does through its interfaces: the same bins, so the same output.
+// A sparse quantity (setSparse: a finding's loss in the one-pass year) is visited only in the
+// trials that list it (addTouched); its other trials are zeros, counted when the block ends.
 type sketches struct {
 	sk       []*ddsketch.DDSketch
 	zeros    []float64
 	min, max []float64 // exact extremes, to clamp quantiles (a constant is then reported exactly)
 
-	idx      []int // the sketched quantities, in layout order
+	idx      []int        // the sketched quantities, in layout order, by slot
+	slot     []int        // per quantity: its slot in idx, or -1
+	dense    []int        // the slots add visits: all but the sparse ones
+	sparse   []bool       // by slot: visited by addTouched
+	adds     []float64    // by slot: a sparse quantity's values added in this block
+	buf      []*sparseBuf // by slot: a sparse quantity's values not yet added (addTouched)
 	pos, neg []*store.DenseStore
 	m        *mapping.CubicallyInterpolatedMapping // every sketch's mapping (all equal)
 	lo, hi   float64                               // the mapping's smallest and largest indexable values
@@ -124,24 +144,43 @@ func newSketch() *ddsketch.DDSketch {
 
 func newSketches(mask []bool) sketches {
 	s := sketches{sk: make([]*ddsketch.DDSketch, len(mask)), zeros: make([]float64, len(mask)),
-		min: make([]float64, len(mask)), max: make([]float64, len(mask)), m: newMapping()}
+		min: make([]float64, len(mask)), max: make([]float64, len(mask)), m: newMapping(),
+		slot: make([]int, len(mask))}
 	s.lo, s.hi = s.m.MinIndexableValue(), s.m.MaxIndexableValue()
 	for i, on := range mask {
+		s.slot[i] = -1
 		if on {
 			pos, neg := store.NewDenseStore(), store.NewDenseStore()
 			s.sk[i] = ddsketch.NewDDSketch(newMapping(), pos, neg)
+			s.slot[i] = len(s.idx)
+			s.dense = append(s.dense, len(s.idx))
 			s.idx = append(s.idx, i)
 			s.pos, s.neg = append(s.pos, pos), append(s.neg, neg)
 		}
 		s.min[i], s.max[i] = math.Inf(1), math.Inf(-1)
 	}
+	s.adds, s.sparse = make([]float64, len(s.idx)), make([]bool, len(s.idx))
+	s.buf = make([]*sparseBuf, len(s.idx))
 	return s
+}
+
+// setSparse makes quantity i sparse, if it is sketched: add no longer visits it, addTouched does.
+// The caller lists it in every trial whose value is not +0.
+func (s *sketches) setSparse(i int) {
+	k := s.slot[i]
+	if k < 0 || s.sparse[k] {
+		return
+	}
+	s.sparse[k] = true
+	s.buf[k] = new(sparseBuf)
+	s.dense = slices.DeleteFunc(s.dense, func(d int) bool { return d == k })
 }
 
 func (s *sketches) add(q []float64) {
 	mn, mx, zeros := s.min[:len(q)], s.max[:len(q)], s.zeros[:len(q)]
 	slow := slowPath
-	for k, i := range s.idx {
+	for _, k := range s.dense {
+		i := s.idx[k]
 		x := q[i]
 		if x < mn[i] {
 			mn[i] = x
@@ -159,6 +198,57 @@ func (s *sketches) add(q []float64) {
 		}
 		addValue(s.m, s.lo, s.hi, s.sk[i], s.pos[k], s.neg[k], x)
 	}
+}
+
+// addTouched takes this trial's values of the sparse quantities it lists (setSparse) into their
+// slots' buffers, which are added to the sketches when full and when the block ends (flushBuf):
+// a sketch's bins, zeros and extremes are sums, minima and maxima, which do not depend on the
+// order of the values, and the tight loop over a buffer costs much less than a call per value.
+func (s *sketches) addTouched(q []float64, touched []int) {
+	for _, i := range touched {
+		k := s.slot[i]
+		b := s.buf[k]
+		b.v[b.n] = q[i]
+		b.n++
+		if b.n == len(b.v) {
+			s.flushBuf(k)
+		}
+	}
+}
+
+// sparseBuf holds a sparse quantity's values not yet added to its sketch.
+type sparseBuf struct {
+	n int
+	v [256]float64
+}
+
+// flushBuf adds slot k's buffered values to its sketch, as add adds a value.
+func (s *sketches) flushBuf(k int) {
+	b := s.buf[k]
+	i := s.idx[k]
+	mn, mx, z := s.min[i], s.max[i], 0.0
+	m, lo, hi, pos := s.m, s.lo, s.hi, s.pos[k]
+	for _, x := range b.v[:b.n] {
+		if x < mn {
+			mn = x
+		}
+		if x > mx {
+			mx = x
+		}
+		if x > lo && x <= hi {
+			pos.Add(m.Index(x))
+			continue
+		}
+		if x == 0 {
+			z++
+			continue
+		}
+		addValue(m, lo, hi, s.sk[i], pos, s.neg[k], x)
+	}
+	s.min[i], s.max[i] = mn, mx
+	s.zeros[i] += z
+	s.adds[k] += float64(b.n)
+	b.n = 0
 }
 
 // addValue adds x to sketch sk, whose stores are pos and neg and whose mapping equals m (smallest
@@ -180,13 +270,44 @@ func addValue(m *mapping.CubicallyInterpolatedMapping, lo, hi float64, sk *ddske
 	}
 }
 
-func (s *sketches) flushZeros() {
+// flushZeros ends a block of n trials: the sparse quantities' unlisted trials are zeros (+0, which
+// moves the extremes as a +0 added in its trial would: min and max do not depend on the order of
+// the values), and every sketch's zeros are added at once.
+func (s *sketches) flushZeros(n int) {
+	if len(s.dense) < len(s.idx) {
+		for k, i := range s.idx {
+			if !s.sparse[k] {
+				continue
+			}
+			s.flushBuf(k)
+			if z := float64(n) - s.adds[k]; z > 0 {
+				s.zeros[i] += z
+				s.min[i], s.max[i] = min0(s.min[i]), max0(s.max[i])
+			}
+			s.adds[k] = 0
+		}
+	}
 	for _, i := range s.idx {
 		if z := s.zeros[i]; z > 0 {
 			_ = s.sk[i].AddWithCount(0, z)
 			s.zeros[i] = 0
 		}
 	}
+}
+
+// min0 and max0 are the extremes after a +0 is seen, as add's comparisons leave them.
+func min0(m float64) float64 {
+	if 0 < m {
+		return 0
+	}
+	return m
+}
+
+func max0(m float64) float64 {
+	if 0 > m {
+		return 0
+	}
+	return m
 }
 
 // results gathers everything a run reports: merged moments, exact per-trial totals (when they fit)
