@@ -385,6 +385,9 @@ func newWorker(p *plan, seed uint64, exactTotals bool) *worker {
 			if ff.inversion {
 				w.afe[k] = ff.rate // certain: fastYear does not set it
 			}
+			if ff.sparse {
+				w.year[k].buf = w.sk.buffer(ff.qLoss)
+			}
 		}
 	}
 	w.touched = make([]int, 0, len(p.fastF))
@@ -433,9 +436,6 @@ func (w *worker) runBlock(ctx context.Context, b uint64, lo, hi int64, res *resu
 			m.addTouched(w.q, w.touched, w.momTouch)
 		}
 		w.sk.add(w.q)
-		if len(w.touched) > 0 {
-			w.sk.addTouched(w.q, w.touched)
-		}
 		w.addRatios()
 		res.record(t, w.q)
 		if blk != nil {
@@ -665,7 +665,7 @@ func (w *worker) fastYear() {
 			if n == 0 {
 				continue // not hit (y.l and y.mx are read for hits only)
 			}
-			for e := 0.0; e < n; e++ {
+			for e := int(n); e > 0; e-- { // n is a whole number below 1000 (inversion)
 				x := xmath.Exp(y.mu + float64(y.sigma*y.loss.NormFloat64()))
 				l += x
 				if x > mx {
@@ -684,15 +684,10 @@ func (w *worker) fastYear() {
 		hits[nh] = k
 		nh++
 	}
-	for _, k := range p.sums {
+	for _, k := range p.groupSums {
 		q[k] = 0
 	}
-	// last year's hits are zeroed, this year's written: every finding's quantity and raw loss
-	// is then this year's
-	for _, k := range w.lastHits {
-		w.raw[k], q[year[k].qLoss] = 0, 0
-	}
-	nt, totLoss, occ := sumYear(year, hits[:nh], w.raw, q, w.touched[:cap(w.touched)])
+	nt, totLoss, occ := w.sumYear(hits[:nh])
 	w.touched = w.touched[:nt]
 	w.hits, w.lastHits = w.lastHits[:0], hits[:nh]
 	totALE := q[p.qALE]
@@ -728,12 +723,19 @@ func (w *worker) fastYear() {
 	w.warm = !slowPath
 }
 
-// sumYear adds the losses of the findings hit this year (hits, in file order, indices into year)
-// to the finding, site and class quantities of q, copies them to raw, and lists in touched (as
-// long as year) the sparse ones (sketches.setSparse); it returns how many it listed, the total
-// loss and the largest event.
-func sumYear(year []yearF, hits []int, raw, q []float64, touched []int) (nt int, tot, occ float64) {
-	touched = touched[:len(year)]
+// sumYear zeroes the findings hit last year (w.lastHits) and adds the losses of those hit this
+// year (hits, in file order, indices into w.year) to the finding, site and class quantities of
+// w.q, copies them to w.raw, and lists in w.touched (as long as w.year) the sparse ones, whose
+// values it also puts in their sketches' buffers (sketches.buffer); it returns how many it listed,
+// the total loss and the largest event.
+func (w *worker) sumYear(hits []int) (nt int, tot, occ float64) {
+	year, raw, q := w.year, w.raw, w.q
+	touched := w.touched[:len(year)]
+	// last year's hits are zeroed, this year's written: every finding's quantity and raw loss
+	// is then this year's
+	for _, k := range w.lastHits {
+		raw[k], q[year[k].qLoss] = 0, 0
+	}
 	for _, k := range hits {
 		y := &year[k]
 		l := y.l
@@ -750,6 +752,13 @@ func sumYear(year []yearF, hits []int, raw, q []float64, touched []int) (nt int,
 		if y.sparse {
 			touched[nt] = y.qLoss
 			nt++
+			if b := y.buf; b != nil {
+				b.v[b.n] = l
+				b.n++
+				if b.n == len(b.v) {
+					w.sk.flushBuf(b.slot)
+				}
+			}
 		}
 	}
 	return nt, tot, occ
@@ -763,6 +772,7 @@ type yearF struct {
 	rate, expNeg, mu, sigma float64
 	ln, sparse              bool
 	qLoss, qSite, qClass    int
+	buf                     *sparseBuf // sparse: its loss's sketch buffer (nil if not sketched)
 	l, mx                   float64
 }
 

@@ -60,10 +60,11 @@ type plan struct {
 	// with allFast, fastYear's ALE(theta) pass: every finding (a worker's first trial), and the
 	// findings whose ALE(theta) is added to a sum in every trial (fastF.aleLive)
 	allFindings, aleLive []int
-	qLoss                int // total annual loss
-	qALE                 int // total ALE(theta)
-	qRec                 int // annual loss with the recommended set, when simulated
-	qOcc                 int // the year's largest single event loss (occurrence.go)
+	groupSums            []int // the sums (sums) but the total loss and ALE
+	qLoss                int   // total annual loss
+	qALE                 int   // total ALE(theta)
+	qRec                 int   // annual loss with the recommended set, when simulated
+	qOcc                 int   // the year's largest single event loss (occurrence.go)
 	occ                  []occHazard
 	// occOwn are the findings with events of their own (no hazard), occCap their assets' values
 	occOwn []int
@@ -416,6 +417,11 @@ func (p *plan) compileTrial() {
 			if !gs[k].aleConst {
 				p.sums = append(p.sums, gs[k].qALE)
 			}
+		}
+	}
+	for _, k := range p.sums {
+		if k != p.qLoss && k != p.qALE {
+			p.groupSums = append(p.groupSums, k) // fastYear writes the totals as a whole
 		}
 	}
 	p.vary = p.q.varying()

@@ -37,8 +37,9 @@ func (m *moments) add(q []float64, vary []int) {
 		s1[i] += d
 		s2[i] += float64(d * d)
 	}
-	// q[0] and q[1] are the total loss and ALE (the first entries of every layout).
-	if math.IsInf(q[0], 0) || math.IsNaN(q[0]) || math.IsInf(q[1], 0) || math.IsNaN(q[1]) {
+	// q[0] and q[1] are the total loss and ALE (the first entries of every layout); x - x is NaN
+	// when x is infinite or NaN and 0 otherwise, so the sum is NaN when either one is.
+	if o := (q[0] - q[0]) + (q[1] - q[1]); o != o {
 		m.overflowed = true
 	}
 }
@@ -113,7 +114,7 @@ func (r *running) ci95(i int) [2]float64 {
 // quantities and adds to each sketch's own stores through the concrete mapping and dense stores,
 // which is what DDSketch.Add does through its interfaces: the same bins, so the same output.
 // A sparse quantity (setSparse: a finding's loss in the one-pass year) is visited only in the
-// trials that list it (addTouched); its other trials are zeros, counted when the block ends.
+// trials that put it in its buffer; its other trials are zeros, counted when the block ends.
 type sketches struct {
 	sk       []*ddsketch.DDSketch
 	zeros    []float64
@@ -122,9 +123,9 @@ type sketches struct {
 	idx      []int        // the sketched quantities, in layout order, by slot
 	slot     []int        // per quantity: its slot in idx, or -1
 	dense    []int        // the slots add visits: all but the sparse ones
-	sparse   []bool       // by slot: visited by addTouched
+	sparse   []bool       // by slot: not visited by add (setSparse)
 	adds     []float64    // by slot: a sparse quantity's values added in this block
-	buf      []*sparseBuf // by slot: a sparse quantity's values not yet added (addTouched)
+	buf      []*sparseBuf // by slot: a sparse quantity's values not yet added (buffer)
 	pos, neg []*store.DenseStore
 	m        *mapping.CubicallyInterpolatedMapping // every sketch's mapping (all equal)
 	lo, hi   float64                               // the mapping's smallest and largest indexable values
@@ -164,15 +165,15 @@ func newSketches(mask []bool) sketches {
 	return s
 }
 
-// setSparse makes quantity i sparse, if it is sketched: add no longer visits it, addTouched does.
-// The caller lists it in every trial whose value is not +0.
+// setSparse makes quantity i sparse, if it is sketched: add no longer visits it; the caller puts
+// its values that are not +0 in its buffer.
 func (s *sketches) setSparse(i int) {
 	k := s.slot[i]
 	if k < 0 || s.sparse[k] {
 		return
 	}
 	s.sparse[k] = true
-	s.buf[k] = new(sparseBuf)
+	s.buf[k] = &sparseBuf{slot: k}
 	s.dense = slices.DeleteFunc(s.dense, func(d int) bool { return d == k })
 }
 
@@ -192,6 +193,10 @@ func (s *sketches) add(q []float64) {
 			_ = s.sk[i].Add(x)
 			continue
 		}
+		if x > s.lo && x <= s.hi {
+			s.pos[k].Add(s.m.Index(x)) // addValue's common case, without the call
+			continue
+		}
 		if x == 0 {
 			zeros[i]++
 			continue
@@ -200,26 +205,22 @@ func (s *sketches) add(q []float64) {
 	}
 }
 
-// addTouched takes this trial's values of the sparse quantities it lists (setSparse) into their
-// slots' buffers, which are added to the sketches when full and when the block ends (flushBuf):
-// a sketch's bins, zeros and extremes are sums, minima and maxima, which do not depend on the
-// order of the values, and the tight loop over a buffer costs much less than a call per value.
-func (s *sketches) addTouched(q []float64, touched []int) {
-	for _, i := range touched {
-		k := s.slot[i]
-		b := s.buf[k]
-		b.v[b.n] = q[i]
-		b.n++
-		if b.n == len(b.v) {
-			s.flushBuf(k)
-		}
+// buffer is sparse quantity i's buffer (setSparse), or nil when it is not sketched. The trial
+// loop puts each value it lists in it, and hands it to flushBuf when full; flushZeros adds the
+// rest when the block ends. A sketch's bins, zeros and extremes are sums, minima and maxima, which
+// do not depend on the order of the values, and a tight loop over a buffer costs much less than
+// a call per value.
+func (s *sketches) buffer(i int) *sparseBuf {
+	if k := s.slot[i]; k >= 0 {
+		return s.buf[k]
 	}
+	return nil
 }
 
 // sparseBuf holds a sparse quantity's values not yet added to its sketch.
 type sparseBuf struct {
-	n int
-	v [256]float64
+	n, slot int
+	v       [256]float64
 }
 
 // flushBuf adds slot k's buffered values to its sketch, as add adds a value.
