@@ -214,6 +214,11 @@ func (d *decoder) num(n *node, path string) (float64, bool) {
 		d.add(n, path, "must be at most 1e100 in magnitude (got %s)", n.text)
 		return 0, false
 	}
+	if n.num == 0 {
+		// -0 reads as 0: a loss of -0 would otherwise make some years' sums -0 on one path of
+		// the trial loop and +0 on another, and a sketch's extremes depend on which zero it saw
+		return 0, true
+	}
 	return n.num, true
 }
 

@@ -287,3 +287,27 @@ func TestDocExamplesLoad(t *testing.T) {
 		t.Errorf("%d complete examples in the docs, want at least 4", n)
 	}
 }
+
+// TestNegativeZeroReadsAsZero: a -0 in the file is read as +0, so no quantity of a run can be -0
+// on one path of the trial loop and +0 on another (a loss of -0 made a year's loss -0 on the
+// general path and +0 on the short one, and a sketch's extremes kept whichever zero came first).
+func TestNegativeZeroReadsAsZero(t *testing.T) {
+	src := `scenario: {name: z, horizon_years: 1}
+sites: [{id: s}]
+findings:
+  - {id: A, title: a, site: s, afe: 0.5, loss: -0.0}
+  - {id: B, title: b, site: s, afe: {dist: uniform, min: -0, max: 1}, loss: {dist: uniform, min: -0.0, max: 10}}
+`
+	s, err := Parse("z.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := s.Findings[0].Loss.Point; math.Signbit(v) || v != 0 {
+		t.Errorf("loss -0.0 read as %v (sign bit %v), want +0", v, math.Signbit(v))
+	}
+	for _, e := range []Estimate{s.Findings[1].AFE.Factors[0].Estimate, s.Findings[1].Loss} {
+		if lo, _ := e.Dist.Support(); math.Signbit(lo) {
+			t.Errorf("%s: min -0 read as -0, want +0", e.Path)
+		}
+	}
+}

@@ -9,13 +9,21 @@ import (
 // TruncNormal is a normal N(Mu, Sigma^2) truncated to [0, inf).
 type TruncNormal struct{ Mu, Sigma float64 }
 
-// NewTruncNormal checks sigma > 0 and that the truncation keeps a usable mass (mean/sd > -30).
+// minTruncSD is the smallest sd accepted: its square is still a normal float64.
+const minTruncSD = 1e-150
+
+// NewTruncNormal checks sigma >= minTruncSD and that the truncation keeps a usable mass (mean/sd > -30).
 func NewTruncNormal(mu, sigma float64) (TruncNormal, error) {
 	if err := checkAll(map[string]float64{"mean": mu, "sd": sigma}, "mean", "sd"); err != nil {
 		return TruncNormal{}, err
 	}
 	if !(sigma > 0) {
 		return TruncNormal{}, &ParamError{"sd", "must be > 0", sigma}
+	}
+	if sigma < minTruncSD {
+		// sd^2 would underflow (the variance, and the draws' spread, become zero or NaN): a
+		// quantity this certain is a constant
+		return TruncNormal{}, &ParamError{"sd", "must be at least 1e-150 (for a certain value, write the number itself)", sigma}
 	}
 	if mu/sigma < -30 {
 		return TruncNormal{}, &ParamError{"mean", "leaves no mass above zero: mean/sd must be > -30", mu}
