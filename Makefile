@@ -4,7 +4,7 @@ BIN      := bin/alesim
 SCENARIO ?= scenarios/soes-1983.yaml
 OUT      ?= out
 
-.PHONY: build run test test-long vet fmt bench clean e2e examples e2e-slurm fuzz faults cross-check
+.PHONY: build run test test-long vet fmt bench instr clean e2e examples e2e-slurm fuzz faults cross-check
 
 build:
 	$(GO) build -o $(BIN) ./cmd/alesim
@@ -76,7 +76,7 @@ cross-check:
 # The engine against the bare sampling kernel (BenchmarkBareLoop: bench-30's Poisson counts and
 # lognormal losses, nothing else), one and two workers, on bench-30 and soes-1983: BENCHCOUNT
 # interleaved-by-count runs, summarised by benchstat, then the ratios of the medians. Timings, so
-# run it on an idle machine; instruction counts (callgrind) are in docs/performance.md.
+# run it on an idle machine; `make instr` counts instructions instead (callgrind, any load).
 BENCHCOUNT ?= 6
 BENCHSTAT  := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 bench:
@@ -85,6 +85,11 @@ bench:
 	  -count $(BENCHCOUNT) ./sim/ | tee $(OUT)/bench.txt
 	$(GO) run $(BENCHSTAT) $(OUT)/bench.txt
 	scripts/bench-ratio.sh $(OUT)/bench.txt
+
+# Instructions a trial of bench-30, the engine against the bare kernel (callgrind; needs valgrind;
+# about 2 minutes). Other load does not change the counts (docs/performance.md).
+instr:
+	scripts/instr-ratio.sh
 
 clean:
 	rm -rf bin $(OUT)

@@ -306,7 +306,7 @@ type worker struct {
 	sav      []float64 // scratch: a pair group's savings (pairDiffs)
 	fastR    []fastStreams
 	year     []yearF // with plan.allFast: the findings of fastYear, in file order
-	touched  []int   // fastYear: the sparse quantities (sketches.setSparse) whose value is not +0
+	touched  []int   // fastYear: the sparse quantities (sketches.setSparse) of the findings hit
 	// the sparse quantities (fastF.sparse); in this block, those whose moments are summed through
 	// touched only (their first value is +0: blockVary), and the other quantities that vary
 	sparseQ  []int
@@ -646,10 +646,12 @@ type fastStreams struct{ count, loss *rand.Rand }
 // (plan.allFast), in passes over w.year, the findings in file order. The first draws each
 // finding's year: those with a certain Poisson rate and a lognormal loss (the commonest shape)
 // inline, on the worker's copy of their constants, the others through drawFast; it lists the
-// findings hit this year (an event, or a loss other than +0) in file order. Each finding draws from
+// findings hit this year in file order. Each finding draws from
 // its own streams, so drawing them before summing them changes nothing. The second pass
 // (sumYear) adds the hits to the sums, in file order, as the general path does: adding +0 leaves
-// a sum that starts at +0 as it is, bit for bit, so the findings not hit are skipped. The third
+// a sum that starts at +0 as it is, bit for bit, so the findings not hit are skipped. A finding
+// of the inline shape is hit when it has an event (its loss may still be +0, by underflow); the
+// others when their loss or largest event is not +0. The third
 // adds ALE(theta) where it is not constant (every finding in a worker's first trial).
 func (w *worker) fastYear() {
 	p, q := w.p, w.q
@@ -776,10 +778,11 @@ type yearF struct {
 	l, mx                   float64
 }
 
-// drawFast draws the year of fast finding k (plan.fastF) for a trial with findings of other shapes
-// too (fastYear has the same body inline): its own frequency (setting w.afe) and
+// drawFast draws the year of fast finding k (plan.fastF), on the general path and for the shapes
+// fastYear does not draw inline (it does the commonest one): its own frequency (setting w.afe) and
 // Poisson or Bernoulli counts, and a loss with no model; it returns the frequency, the year's loss
-// and its largest event. A certain rate's w.afe is set once, in a worker's first trial (warm).
+// and its largest event. On the general path a certain rate's w.afe is set once, in a worker's
+// first trial (warm); fastYear sets it from the returned frequency.
 func (w *worker) drawFast(k int, warm bool) (lambda, l, mx float64) {
 	ff := &w.p.fastF[k]
 	rs := &w.fastR[k]

@@ -515,8 +515,9 @@ type fastF struct {
 	// aleLive: its ALE(theta) is added to some sum in every trial (not certain, or a sum it is
 	// in is not constant); else fastYear adds it in a worker's first trial only
 	aleLive bool
-	// sparse: fastYear lists its loss for the sketch only when not +0 (sketches.setSparse); a
-	// lognormal or a positive constant loss, whose zero years are +0 and other years not 0
+	// sparse: fastYear lists its loss for the sketch and moments only in the years it is hit
+	// (sketches.setSparse); a lognormal or a positive constant loss, whose years without an event
+	// are +0 and whose other years are never -0
 	sparse                bool
 	qLoss, qALE           int
 	qSiteLoss, qSiteALE   int
