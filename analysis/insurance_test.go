@@ -326,7 +326,7 @@ func TestAddingPolicyChangesNothingElse(t *testing.T) {
 	b.Safeguards = b.Safeguards[1:]
 	if !slices.Contains(a.Warnings, `test.yaml:8: findings[2]: warning: no safeguard acts on finding "H"`) ||
 		slices.ContainsFunc(b.Warnings, func(w string) bool { return strings.Contains(w, `finding "H"`) }) ||
-		!slices.ContainsFunc(b.Warnings, func(w string) bool { return strings.Contains(w, "insurance policy [cover]") }) {
+		!slices.ContainsFunc(b.Warnings, func(w string) bool { return strings.Contains(w, `insurance policy "cover"`) }) {
 		t.Errorf("warnings without the policy %q, with it %q", a.Warnings, b.Warnings)
 	}
 	a.Warnings, b.Warnings = nil, nil
@@ -594,5 +594,25 @@ portfolios:
 	// C then P: F happens (AFE min(1.6, 1) = 1), P pays min(min(900K, 500K), 300K) = 300K.
 	if x := safeguardByID(t, sum, "CP"); math.Abs(x.PointReduction-s.AnnuityFactor*(800000-700000)) > 1e-6 {
 		t.Errorf("CP: point reduction %v, want A x (800K - 700K)", x.PointReduction)
+	}
+}
+
+// TestEstimatedALEWarningNamesFindings: the warning that a finding's ALE(theta) is estimated by
+// the control variate names the finding by its title, as people read it, not by its id.
+func TestEstimatedALEWarningNamesFindings(t *testing.T) {
+	src := `scenario: {name: cap, horizon_years: 5}
+sites: [{id: s}]
+assets: [{id: srv, site: s, value: 50000}]
+findings:
+  - {id: R7, title: "Ransomware, server room", site: s, asset: srv, afe: 0.5, loss: {dist: lognormal, p05: 10000, p95: 90000}}
+  - {id: R8, title: Theft of laptops, site: s, afe: 2, loss: 3000}
+`
+	sum := runN(t, parse(t, src), 20000, 3, 2)
+	want := `ALE(theta) of the finding "Ransomware, server room" is the closed form less`
+	if !slices.ContainsFunc(sum.Warnings, func(w string) bool { return strings.HasPrefix(w, want) }) {
+		t.Errorf("no warning starting %q in %q", want, sum.Warnings)
+	}
+	if slices.ContainsFunc(sum.Warnings, func(w string) bool { return strings.Contains(w, "R7") }) {
+		t.Errorf("a warning names the finding by its id: %q", sum.Warnings)
 	}
 }

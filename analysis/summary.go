@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/alesim/alesim/internal/xmath"
@@ -314,12 +315,12 @@ func Summarize(s *model.Scenario, res *sim.Result, cfg sim.Config) *Summary {
 			fs.Asset = s.Assets[mf.Asset].ID
 		}
 		if f.ALEMethod == "control_variate" {
-			estimated = append(estimated, f.ID)
+			estimated = append(estimated, mf.Title)
 		}
 		sum.Findings = append(sum.Findings, fs)
 	}
 	if len(estimated) > 0 {
-		sum.Warnings = append(sum.Warnings, fmt.Sprintf("ALE(theta) of %v is the closed form less each year's excess over its asset's cap (a control variate: no closed form exists for a cap on random or shared losses): unbiased, and exactly the closed form in years the cap does not bind", estimated))
+		sum.Warnings = append(sum.Warnings, fmt.Sprintf("ALE(theta) of %s is the closed form less each year's excess over its asset's cap (a control variate: no closed form exists for a cap on random or shared losses): unbiased, and exactly the closed form in years the cap does not bind", nameList("the finding", "the findings", estimated)))
 	}
 	groupStats := func(gs []sim.GroupInfo) []GroupStats {
 		out := make([]GroupStats, len(gs))
@@ -563,11 +564,11 @@ func (z *summarizer) safeguardSummary(sum *Summary) {
 	var cv []string
 	for _, st := range sum.Safeguards {
 		if st.Insurance != nil && st.Insurance.ALEMethod == "control_variate" {
-			cv = append(cv, st.ID)
+			cv = append(cv, st.Title)
 		}
 	}
 	if len(cv) > 0 {
-		sum.Warnings = append(sum.Warnings, fmt.Sprintf("ALE(theta) with insurance policy %v is the controls' closed form less each year's simulated payout (a control variate: no closed form exists for random, shared, capped or aggregated losses): unbiased, but its savings percentiles and P(pays) include whether a claim happened that year, not only the uncertainty of the inputs", cv))
+		sum.Warnings = append(sum.Warnings, fmt.Sprintf("ALE(theta) with %s is the controls' closed form less each year's simulated payout (a control variate: no closed form exists for random, shared, capped or aggregated losses): unbiased, but its savings percentiles and P(pays) include whether a claim happened that year, not only the uncertainty of the inputs", nameList("the insurance policy", "the insurance policies", cv)))
 	}
 }
 
@@ -584,4 +585,18 @@ func (z *summarizer) convergenceWarnings(sum *Summary, trials int64) {
 			sum.Warnings = append(sum.Warnings, fmt.Sprintf("the mean annual loss has not converged: the worst simulated year carries %.0f%% of all losses (heavy-tailed inputs; add trials)", 100*share))
 		}
 	}
+}
+
+// nameList names things for a warning people read, by their quoted titles: `the finding "Flood"`,
+// `the findings "Flood", "Fire" and "Theft"`. one and many are the kind of thing, singular and
+// plural, with its article.
+func nameList(one, many string, names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	if len(q) == 1 {
+		return one + " " + q[0]
+	}
+	return many + " " + strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
 }
