@@ -10,6 +10,22 @@ import (
 	"github.com/alesim/alesim/model"
 )
 
+// shardBytes runs s as one shard and returns its file's bytes, which hold every block's moments,
+// every sketch and every exact total (the wall time zeroed).
+func shardBytes(t *testing.T, s *model.Scenario, cfg Config) []byte {
+	t.Helper()
+	r, err := RunShard(context.Background(), s, cfg, Options{}, Shard{K: 1, N: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.WallSeconds = 0
+	var b bytes.Buffer
+	if err := WriteShard(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
 // TestShortcutsChangeNoBit runs every shipped scenario with the trial loop's shortcuts (the short
 // path of common finding shapes, the one-pass year, constant quantities skipped, certain ALE(theta)
 // computed once per worker, sketch values added through the concrete stores) and without them
@@ -26,16 +42,7 @@ func TestShortcutsChangeNoBit(t *testing.T) {
 		defer func() { slowPath = false }()
 		cfg := DefaultConfig()
 		cfg.Trials, cfg.Workers, cfg.Seed = 25000, workers, 11
-		r, err := RunShard(context.Background(), load(t, path), cfg, Options{}, Shard{K: 1, N: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		r.WallSeconds = 0
-		var b bytes.Buffer
-		if err := WriteShard(&b, r); err != nil {
-			t.Fatal(err)
-		}
-		return b.Bytes()
+		return shardBytes(t, load(t, path), cfg)
 	}
 	for _, path := range paths {
 		fast := shard(path, false, 2)
@@ -83,21 +90,13 @@ findings:
 		}
 		cfg := DefaultConfig()
 		cfg.Trials, cfg.Workers, cfg.Seed = 35000, workers, 5 // 4 blocks, the last short
-		r, err := RunShard(context.Background(), s, cfg, Options{}, Shard{K: 1, N: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		r.WallSeconds = 0
-		var b bytes.Buffer
-		if err := WriteShard(&b, r); err != nil {
-			t.Fatal(err)
-		}
+		b := shardBytes(t, s, cfg)
 		sink := &colSink{}
 		cfg.Sink = sink
 		if _, err := Simulate(context.Background(), s, cfg, Options{}); err != nil {
 			t.Fatal(err)
 		}
-		return b.Bytes(), sink
+		return b, sink
 	}
 	fast, fastRows := run(false, 2)
 	slow, slowRows := run(true, 1)
