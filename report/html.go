@@ -88,6 +88,7 @@ func WriteHTML(w io.Writer, s *analysis.Summary, charts []charts.Chart) error {
 		"site":      func(id string) string { return nm.site[id] },
 		"class":     func(id string) string { return nm.class[id] },
 		"name":      nameOr,
+		"sgnames":   nm.safeguards,
 		"tolerance": func(c analysis.ToleranceCheck) string { return toleranceLine(c, cur) },
 		"tolpoints": func(t *analysis.ToleranceResult) string { return toleranceText(t, cur) },
 		"portfolio": func(id string) string { return portfolioTitle(s, id) },
@@ -186,8 +187,8 @@ small.id { color: #777; font-family: monospace; }
 <p class="note">The set of safeguards with the highest expected savings whose expected cost fits the budget ({{.Method}} search over {{.Candidates}} candidates), with the runners-up. It is chosen and measured on the same simulated years, so its interval is slightly optimistic: re-run with another seed to confirm.</p>
 <table>
 <tr><th class="l"></th><th>expected cost</th><th>mean savings</th><th>95% CI</th><th>P5 to P95</th><th>P(pays)</th><th class="l">safeguards</th></tr>
-<tr><td class="l">best</td><td>{{money .Best.ExpectedCost}}</td><td>{{money3 .Best.Savings.Mean}}</td><td>{{range3 (index .Best.Savings.CI95 0) (index .Best.Savings.CI95 1)}}</td><td>{{range2 .Best.Savings.P05 .Best.Savings.P95}}</td><td>{{pct .Best.PPositive}}</td><td class="l">{{range $i, $m := .Best.Members}}{{if $i}}, {{end}}{{$m}}{{end}}</td></tr>
-{{range $k, $r := .RunnersUp}}<tr><td class="l">runner-up {{add $k 1}}</td><td>{{money $r.ExpectedCost}}</td><td>{{money3 $r.Savings.Mean}}</td><td>{{range3 (index $r.Savings.CI95 0) (index $r.Savings.CI95 1)}}</td><td>{{range2 $r.Savings.P05 $r.Savings.P95}}</td><td>{{pct $r.PPositive}}</td><td class="l">{{range $i, $m := $r.Members}}{{if $i}}, {{end}}{{$m}}{{end}}</td></tr>
+<tr><td class="l">best</td><td>{{money .Best.ExpectedCost}}</td><td>{{money3 .Best.Savings.Mean}}</td><td>{{range3 (index .Best.Savings.CI95 0) (index .Best.Savings.CI95 1)}}</td><td>{{range2 .Best.Savings.P05 .Best.Savings.P95}}</td><td>{{pct .Best.PPositive}}</td><td class="l">{{range $i, $m := sgnames .Best.Members}}{{if $i}}<br>{{end}}{{$m}}{{else}}(no safeguard){{end}}</td></tr>
+{{range $k, $r := .RunnersUp}}<tr><td class="l">runner-up {{add $k 1}}</td><td>{{money $r.ExpectedCost}}</td><td>{{money3 $r.Savings.Mean}}</td><td>{{range3 (index $r.Savings.CI95 0) (index $r.Savings.CI95 1)}}</td><td>{{range2 $r.Savings.P05 $r.Savings.P95}}</td><td>{{pct $r.PPositive}}</td><td class="l">{{range $i, $m := sgnames $r.Members}}{{if $i}}<br>{{end}}{{$m}}{{else}}(no safeguard){{end}}</td></tr>
 {{end}}</table>{{end}}
 
 <h2>Findings</h2>

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/alesim/alesim/analysis"
 	"github.com/alesim/alesim/internal/human"
@@ -16,18 +17,48 @@ func pointLabel(s *analysis.Summary) string {
 	return "point estimate"
 }
 
-// names maps site and class ids to the names the scenario gives them (the id where none).
-type names struct{ site, class map[string]string }
+// names maps site, class and safeguard ids to the names the scenario gives them (the id where
+// none).
+type names struct{ site, class, safeguard map[string]string }
 
 func namesOf(s *analysis.Summary) names {
-	n := names{map[string]string{}, map[string]string{}}
+	n := names{map[string]string{}, map[string]string{}, map[string]string{}}
 	for _, g := range s.Sites {
 		n.site[g.ID] = nameOr(g.Name, g.ID)
 	}
 	for _, g := range s.Classes {
 		n.class[g.ID] = nameOr(g.Name, g.ID)
 	}
+	for _, sg := range s.Safeguards {
+		n.safeguard[sg.ID] = nameOr(sg.Title, sg.ID)
+	}
 	return n
+}
+
+// safeguards names a set's safeguards (ids) as people read them.
+func (n names) safeguards(ids []string) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = nameOr(n.safeguard[id], id)
+	}
+	return out
+}
+
+// setChange says how set differs from best, as the safeguards it lacks and those it adds (ids, in
+// their orders); few reports whether that is shorter than listing set whole.
+func setChange(best, set []string) (without, with []string, few bool) {
+	in := func(xs []string, x string) bool { return slices.Contains(xs, x) }
+	for _, id := range best {
+		if !in(set, id) {
+			without = append(without, id)
+		}
+	}
+	for _, id := range set {
+		if !in(best, id) {
+			with = append(with, id)
+		}
+	}
+	return without, with, len(best) > 0 && len(without)+len(with) < len(set)
 }
 
 func nameOr(name, id string) string {

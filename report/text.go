@@ -188,6 +188,7 @@ func writeSafeguardTable(w io.Writer, s *analysis.Summary) {
 		tw.Flush()
 	}
 	if b := s.Budget; b != nil {
+		nm := namesOf(s)
 		fmt.Fprintf(w, "\nBest set within a budget of %s (expected one-time + %s x annual cost; %s search over %d candidates):\n",
 			m2(b.Amount), human.Sig(s.Scenario.AnnuityFactor, 3), b.Method, b.Candidates)
 		sets := append([]analysis.BudgetSet{b.Best}, b.RunnersUp...)
@@ -196,13 +197,34 @@ func writeSafeguardTable(w io.Writer, s *analysis.Summary) {
 			if i > 0 {
 				label = fmt.Sprintf("runner-up %d", i)
 			}
-			members := strings.Join(set.Members, ", ")
-			if members == "" {
-				members = "(none)"
-			}
-			fmt.Fprintf(w, "  %-12s cost %s, savings %s (P5-P95 %s), P(pays) %s:\n    %s\n", label, m2(set.ExpectedCost),
+			fmt.Fprintf(w, "  %-12s cost %s, savings %s (P5-P95 %s), P(pays) %s:\n", label, m2(set.ExpectedCost),
 				human.CurrencyN(set.Savings.Mean, cur, 3), human.CurrencyRange(set.Savings.P05, set.Savings.P95, cur, 2),
-				human.Percent(set.PPositive), wrap(members, 112, "\n    "))
+				human.Percent(set.PPositive))
+			// The safeguards by name, one a line; a runner-up as its change from the best set when
+			// that is shorter (the runners-up of a large set differ from it in a safeguard or two).
+			var lines []string
+			without, with, few := setChange(b.Best.Members, set.Members)
+			switch {
+			case len(set.Members) == 0:
+				lines = []string{"(no safeguard)"}
+			case i > 0 && few:
+				lead := "the best set"
+				for _, n := range nm.safeguards(without) {
+					lines = append(lines, lead+" without "+n)
+					lead = "         and"
+				}
+				for _, n := range nm.safeguards(with) {
+					lines = append(lines, lead+" with "+n)
+					lead = "         and"
+				}
+			default:
+				for _, n := range nm.safeguards(set.Members) {
+					lines = append(lines, "- "+n)
+				}
+			}
+			for _, l := range lines {
+				fmt.Fprintf(w, "    %s\n", short(l, TermWidth-4))
+			}
 			if set.HeldOut != nil && set.OptimizersCurse != nil {
 				c := set.OptimizersCurse
 				// Wrapped at 120 columns, never inside an interval "[lo, hi]" (its space is held as
