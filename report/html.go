@@ -104,6 +104,9 @@ func WriteHTML(w io.Writer, s *analysis.Summary, charts []charts.Chart) error {
 			return m
 		},
 		"add": func(a, b int) int { return a + b },
+		"prepend": func(x analysis.BudgetSet, xs []analysis.BudgetSet) []analysis.BudgetSet {
+			return append([]analysis.BudgetSet{x}, xs...)
+		},
 	}).Parse(reportSrc)
 	if err != nil {
 		return err
@@ -184,11 +187,10 @@ small.id { color: #777; font-family: monospace; }
 {{end}}</table>{{end}}
 
 {{with .S.Budget}}<h2>Best set within a budget of {{money .Amount}}</h2>
-<p class="note">The set of safeguards with the highest expected savings whose expected cost fits the budget ({{.Method}} search over {{.Candidates}} candidates), with the runners-up. It is chosen and measured on the same simulated years, so its interval is slightly optimistic: re-run with another seed to confirm.</p>
+<p class="note">The set of safeguards with the highest expected savings whose expected cost fits the budget ({{.Method}} search over {{.Candidates}} candidates), with the runners-up. The search sees only the {{.ChoiceBlocks}} blocks of simulated years; "on years unseen" is each set's mean savings on the {{.HeldOutBlocks}} blocks, which the choice never saw, and the optimizer's curse is its mean savings on the {{.ChoiceBlocks}} blocks less that: how much the choice flattered it.</p>
 <table>
-<tr><th class="l"></th><th>expected cost</th><th>mean savings</th><th>95% CI</th><th>P5 to P95</th><th>P(pays)</th><th class="l">safeguards</th></tr>
-<tr><td class="l">best</td><td>{{money .Best.ExpectedCost}}</td><td>{{money3 .Best.Savings.Mean}}</td><td>{{range3 (index .Best.Savings.CI95 0) (index .Best.Savings.CI95 1)}}</td><td>{{range2 .Best.Savings.P05 .Best.Savings.P95}}</td><td>{{pct .Best.PPositive}}</td><td class="l">{{range $i, $m := sgnames .Best.Members}}{{if $i}}<br>{{end}}{{$m}}{{else}}(no safeguard){{end}}</td></tr>
-{{range $k, $r := .RunnersUp}}<tr><td class="l">runner-up {{add $k 1}}</td><td>{{money $r.ExpectedCost}}</td><td>{{money3 $r.Savings.Mean}}</td><td>{{range3 (index $r.Savings.CI95 0) (index $r.Savings.CI95 1)}}</td><td>{{range2 $r.Savings.P05 $r.Savings.P95}}</td><td>{{pct $r.PPositive}}</td><td class="l">{{range $i, $m := sgnames $r.Members}}{{if $i}}<br>{{end}}{{$m}}{{else}}(no safeguard){{end}}</td></tr>
+<tr><th class="l"></th><th>expected cost</th><th>mean savings</th><th>95% CI</th><th>P5 to P95</th><th>P(pays)</th><th>on years unseen</th><th>optimizer's curse</th><th class="l">safeguards</th></tr>
+{{range $k, $r := prepend .Best .RunnersUp}}<tr><td class="l">{{if $k}}runner-up {{$k}}{{else}}best{{end}}</td><td>{{money $r.ExpectedCost}}</td><td>{{money3 $r.Savings.Mean}}</td><td>{{range3 (index $r.Savings.CI95 0) (index $r.Savings.CI95 1)}}</td><td>{{range2 $r.Savings.P05 $r.Savings.P95}}</td><td>{{pct $r.PPositive}}</td><td>{{with $r.HeldOut}}{{money3 .Mean}}{{else}}n/a{{end}}</td><td>{{with $r.OptimizersCurse}}{{money .Mean}} <small>{{range2 (index .CI95 0) (index .CI95 1)}}</small>{{else}}n/a{{end}}</td><td class="l">{{range $i, $m := sgnames $r.Members}}{{if $i}}<br>{{end}}{{$m}}{{else}}(no safeguard){{end}}</td></tr>
 {{end}}</table>{{end}}
 
 <h2>Findings</h2>

@@ -69,5 +69,5 @@ check() { # name scenario hash run-flags...
 }
 
 check soes scenarios/soes-1983.yaml "" --trials 100000
-check hospital scenarios/hospital.yaml "#no1983" --trials 100000 --seed 42 --sensitivity ale
+check hospital scenarios/hospital.yaml "#no1983" --trials 100000 --seed 42 --sensitivity ale --budget 300000
 exit "$fail"
