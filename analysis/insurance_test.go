@@ -417,17 +417,7 @@ func TestInsuranceCollapse(t *testing.T) {
 		"  - {id: tight, title: tight, insurance: {premium: 10, deductible: 100, aggregate_limit: 1500, findings: [F]}}\n", 1) +
 		"  - {id: all+cover, safeguards: [kill-F, half-G, quake-K, cover]}\n  - {id: tight+kill, safeguards: [kill-F, tight]}\n  - {id: tight+both, safeguards: [tight, cover]}\n"
 	s := parse(t, src)
-	cfg := sim.DefaultConfig()
-	cfg.Trials, cfg.Collapse, cfg.Workers = 2000, true, 2
-	sum, err := Run(context.Background(), s, cfg, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, x := range append(append([]SafeguardStats(nil), sum.Safeguards...), sum.Portfolios...) {
-		if d := math.Abs(x.Savings.Mean - x.PointSavings); d > 1e-9*math.Max(1, math.Abs(x.PointSavings)) {
-			t.Errorf("%s: collapsed savings %.10g, point %.10g", x.ID, x.Savings.Mean, x.PointSavings)
-		}
-	}
+	sum := collapsedIsPoint(t, s)
 	// tight alone: F's point 2 events of 1000 paid 900 each, 1800, capped at 1500 a year
 	if x := safeguardByID(t, sum, "tight"); math.Abs(x.PointReduction-s.AnnuityFactor*1500) > 1e-9*x.PointReduction {
 		t.Errorf("tight: point reduction %v, want A x 1500", x.PointReduction)
@@ -580,17 +570,7 @@ safeguards:
 portfolios:
   - {id: CP, safeguards: [C, P]}
 `)
-	cfg := sim.DefaultConfig()
-	cfg.Trials, cfg.Collapse, cfg.Workers = 2000, true, 2
-	sum, err := Run(context.Background(), s, cfg, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, x := range append(append([]SafeguardStats(nil), sum.Safeguards...), sum.Portfolios...) {
-		if d := math.Abs(x.Savings.Mean - x.PointSavings); d > 1e-9*math.Max(1, math.Abs(x.PointSavings)) {
-			t.Errorf("%s: collapsed savings %.10g, point %.10g", x.ID, x.Savings.Mean, x.PointSavings)
-		}
-	}
+	sum := collapsedIsPoint(t, s)
 	// C then P: F happens (AFE min(1.6, 1) = 1), P pays min(min(900K, 500K), 300K) = 300K.
 	if x := safeguardByID(t, sum, "CP"); math.Abs(x.PointReduction-s.AnnuityFactor*(800000-700000)) > 1e-6 {
 		t.Errorf("CP: point reduction %v, want A x (800K - 700K)", x.PointReduction)
@@ -615,4 +595,22 @@ findings:
 	if slices.ContainsFunc(sum.Warnings, func(w string) bool { return strings.Contains(w, "R7") }) {
 		t.Errorf("a warning names the finding by its id: %q", sum.Warnings)
 	}
+}
+
+// collapsedIsPoint runs s collapsed (point values, expected counts) and fails unless every
+// safeguard's and portfolio's savings equal point mode's to rounding; it returns the run.
+func collapsedIsPoint(t *testing.T, s *model.Scenario) *Summary {
+	t.Helper()
+	cfg := sim.DefaultConfig()
+	cfg.Trials, cfg.Collapse, cfg.Workers = 2000, true, 2
+	sum, err := Run(context.Background(), s, cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range append(append([]SafeguardStats(nil), sum.Safeguards...), sum.Portfolios...) {
+		if d := math.Abs(x.Savings.Mean - x.PointSavings); d > 1e-9*math.Max(1, math.Abs(x.PointSavings)) {
+			t.Errorf("%s: collapsed savings %.10g, point %.10g", x.ID, x.Savings.Mean, x.PointSavings)
+		}
+	}
+	return sum
 }

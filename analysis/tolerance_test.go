@@ -26,10 +26,7 @@ portfolios:
 tolerance:
   - {loss: 1500000, probability: 0.2}
 `
-	s, err := model.Parse("fixed.yaml", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := parse(t, src)
 	cfg := sim.DefaultConfig()
 	cfg.Trials, cfg.Seed, cfg.Workers = 200000, 16, 2
 	sum, err := Run(context.Background(), s, cfg, Options{Recommended: &sim.Set{Name: "plan", Members: []int{0}}})
@@ -123,10 +120,7 @@ portfolios:
 tolerance:
   - {loss: 1500000, probability: 0.2}
 `
-	s, err := model.Parse("fixed.yaml", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := parse(t, src)
 	cfg := sim.DefaultConfig()
 	cfg.Trials, cfg.Seed, cfg.Workers = 200000, 17, 2
 	n := float64(cfg.Trials)

@@ -5,7 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"github.com/alesim/alesim/analysis"
+	"html/template"
 	"io"
 	"math"
 	"os"
@@ -16,6 +16,8 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/alesim/alesim/analysis"
+	"github.com/alesim/alesim/internal/human"
 	"github.com/alesim/alesim/model"
 	"github.com/alesim/alesim/report/charts"
 	"github.com/alesim/alesim/sim"
@@ -311,6 +313,60 @@ func TestHTMLSelfContained(t *testing.T) {
 	for _, want := range []string{s.SHA256, "Provenance", "sg-threeville-plan", "Loss exceedance curve", "how"} {
 		if !strings.Contains(h, want) {
 			t.Errorf("report lacks %q", want)
+		}
+	}
+}
+
+// TestHTMLBudgetTable: report.html's budget table names every set's safeguards by title and shows
+// its savings on the years the choice never saw and the optimizer's curse, as the summary has them.
+func TestHTMLBudgetTable(t *testing.T) {
+	s, err := model.Load("../scenarios/usps-wets-access.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := sim.DefaultConfig()
+	cfg.Trials, cfg.Seed, cfg.Workers = 30000, 7, 2 // 3 blocks: the choice on the even ones
+	sum, err := analysis.Run(context.Background(), s, cfg, analysis.Options{Budget: 20000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := sum.Budget
+	if b == nil || b.Best.HeldOut == nil || len(b.RunnersUp) == 0 {
+		t.Fatal("the engine summary has no budget search with held-out blocks and runners-up")
+	}
+	var buf bytes.Buffer
+	if err := WriteHTML(&buf, sum, nil); err != nil {
+		t.Fatal(err)
+	}
+	h := buf.String()
+	i := strings.Index(h, "<h2>Best set within")
+	if i < 0 {
+		t.Fatal("no budget section")
+	}
+	table := h[i : i+strings.Index(h[i:], "</table>")]
+	rows := strings.Split(table, "<tr>")[2:] // after the text before the table and the header row
+	sets := append([]analysis.BudgetSet{b.Best}, b.RunnersUp...)
+	if len(rows) != len(sets) {
+		t.Fatalf("%d rows, want %d sets", len(rows), len(sets))
+	}
+	nm := namesOf(sum)
+	cur := sum.Scenario.Currency
+	for k, set := range sets {
+		row := rows[k]
+		for _, name := range nm.safeguards(set.Members) {
+			if !strings.Contains(row, template.HTMLEscapeString(name)) {
+				t.Errorf("row %d lacks safeguard %q", k, name)
+			}
+		}
+		for _, id := range set.Members {
+			if nm.safeguard[id] != id && strings.Contains(row, ">"+id+"<") {
+				t.Errorf("row %d names safeguard %s by its id", k, id)
+			}
+		}
+		for _, want := range []string{human.CurrencyN(set.HeldOut.Mean, cur, 3), human.Currency(set.OptimizersCurse.Mean, cur)} {
+			if !strings.Contains(row, template.HTMLEscapeString(want)) {
+				t.Errorf("row %d lacks %q", k, want)
+			}
 		}
 	}
 }

@@ -150,18 +150,10 @@ func logTable(ix uint64) (hi, lo float64) {
 	hi = w + r
 	lo = w - hi + r + float64(float64(kd*ln2lo)+e.logclo)
 	r2 := float64(r * r)
-	p := float64(r2*-0.5) + float64(float64(r*r2)*float64(logA1+float64(r*logA2)+
-		float64(r2*float64(logA3+float64(r*logA4)+float64(r2*logA5)))))
+	p := float64(r2*-0.5) + float64(float64(r*r2)*float64(logB3+float64(r*logB4)+
+		float64(r2*float64(logB5+float64(r*logB6)+float64(r2*logB7)))))
 	return hi, lo + p
 }
-
-const (
-	logA1 = 1.0 / 3
-	logA2 = -1.0 / 4
-	logA3 = 1.0 / 5
-	logA4 = -1.0 / 6
-	logA5 = 1.0 / 7
-)
 
 // logNear1 is log(1 + r) for -2^-4 <= r < 0x1.09p-4: r - r^2/2 in double-double, the rest by the
 // Taylor series to r^15 (truncation error below 2^-63 * |r|).
@@ -182,6 +174,8 @@ func logNear1(r float64) (hi, lo float64) {
 	return hi, y + lo
 }
 
+// logB3 ... logB15 are the Taylor coefficients of log(1 + r), (-1)^(k+1)/k for r^k; logTable's
+// polynomial uses the first five.
 const (
 	logB3  = 1.0 / 3
 	logB4  = -1.0 / 4
