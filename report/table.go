@@ -21,7 +21,8 @@ type textTable struct {
 	rows  [][]string
 }
 
-// newTextTable is a table whose first column (flex 0) or first two (flex 1) may be trimmed.
+// newTextTable is a table whose first column (flex 0) or first two (flex 1) may be trimmed; with
+// flex 1 the second is an id, trimmed in its middle (shortID).
 func newTextTable(flex, min int, right ...bool) *textTable {
 	t := &textTable{right: right, min: min}
 	for k := 0; k <= flex; k++ {
@@ -62,7 +63,11 @@ func (t *textTable) write(w io.Writer) error {
 		var b strings.Builder
 		for i, c := range r {
 			if trim[i] {
-				c = short(c, width[i])
+				if i == 1 {
+					c = shortID(c, width[i]) // only flex 1 trims column 1: an id
+				} else {
+					c = short(c, width[i])
+				}
 			}
 			pad := strings.Repeat(" ", width[i]-utf8.RuneCountInString(c))
 			if i > 0 {
@@ -101,4 +106,16 @@ func (t *trimmed) close() error {
 	}
 	_, err := io.WriteString(t.w, b.String())
 	return err
+}
+
+// shortID trims an id to n runes in its middle, keeping its start and its end: the ids of one
+// owner's inputs ("rec-1-after-action.effect.WETS-2a", "...WETS-2b") differ at the end, and a
+// table's rows must stay apart and match the JSON and CSV.
+func shortID(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	head := n / 3
+	return string(r[:head]) + "…" + string(r[len(r)-(n-head-1):])
 }

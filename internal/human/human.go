@@ -1,5 +1,6 @@
-// Package human formats numbers for people: two significant figures, as the 1983 report prints
-// them, with K and M suffixes for money. Machine outputs (CSV, JSON, Parquet) never use it.
+// Package human formats numbers and labels for people: two significant figures, as the 1983
+// report prints them, with K and M suffixes for money; labels trimmed to fit. Machine outputs
+// (CSV, JSON, Parquet) never use it.
 package human
 
 import (
@@ -180,4 +181,22 @@ func Bytes(n int64) string {
 		}
 	}
 	return strconv.FormatInt(n, 10) + "B"
+}
+
+// Short trims s to n characters with an ellipsis, for a label people read in a table or chart. A
+// label "owner: what" (an input's: "Admin password known to former staff: holders") keeps its
+// "what" whole when that takes at most two thirds of the width, so that two inputs of one owner
+// stay apart: "Admin password known…: holders".
+func Short(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	if i := strings.LastIndex(s, ": "); i > 0 {
+		tail := []rune(s[i:])
+		if keep := n - len(tail) - 1; 3*len(tail) <= 2*n && keep > 0 {
+			return string([]rune(s[:i])[:keep]) + "…" + string(tail)
+		}
+	}
+	return string(r[:n-1]) + "…"
 }

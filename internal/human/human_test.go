@@ -72,3 +72,22 @@ func TestBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestShort: a label is trimmed to its width with an ellipsis; an "owner: what" label keeps its
+// "what" whole when it takes at most two thirds of the width.
+func TestShort(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"Fire", 10, "Fire"},
+		{"Flood in the basement records room", 12, "Flood in th…"},
+		{"Admin password known to former staff: holders", 24, "Admin password…: holders"},
+		{"Admin password known to former staff: a very long part", 20, "Admin password know…"}, // the tail is too long to keep
+	} {
+		if got := Short(c.in, c.n); got != c.want || len([]rune(got)) > c.n {
+			t.Errorf("Short(%q, %d) = %q, want %q", c.in, c.n, got, c.want)
+		}
+	}
+}

@@ -460,7 +460,7 @@ func savings(s *analysis.Summary, rows []analysis.SafeguardStats, what, file, on
 	for i, it := range items {
 		y := float64(n - 1 - i)
 		name := nameOr(it.Title, it.ID)
-		names[n-1-i] = shortName(name, 44)
+		names[n-1-i] = human.Short(name, 44)
 		tips = append(tips, [3]string{names[n-1-i], it.ID, name})
 		bar, _ := plotter.NewLine(plotter.XYs{{X: 0, Y: y}, {X: it.Savings.Mean, Y: y}})
 		bar.Color, bar.Width = color.RGBA{R: 170, G: 200, B: 230, A: 255}, vg.Points(9)
@@ -534,13 +534,6 @@ func nameOr(name, id string) string {
 	return id
 }
 
-func shortName(s string, n int) string {
-	if len([]rune(s)) <= n {
-		return s
-	}
-	return string([]rune(s)[:n-1]) + "…"
-}
-
 // Breakdown is the ALE by site ("sites") or by threat class ("classes"), dot and whisker on a log
 // axis (no bars: a bar's length means nothing there): the simulated mean, the P5-P95 interval of
 // ALE(theta) and the point figure.
@@ -559,7 +552,7 @@ func Breakdown(s *analysis.Summary, by string) (Chart, bool) {
 	var rows []row
 	hi := 0.0
 	for _, g := range gs {
-		rows = append(rows, row{name: shortName(nameOr(g.Name, g.ID), 44), id: g.ID, full: nameOr(g.Name, g.ID), lo: g.ALE.P05, mean: g.ALE.Mean, hi: g.ALE.P95, point: g.PointALE, hasPoint: true})
+		rows = append(rows, row{name: human.Short(nameOr(g.Name, g.ID), 44), id: g.ID, full: nameOr(g.Name, g.ID), lo: g.ALE.P05, mean: g.ALE.Mean, hi: g.ALE.P95, point: g.PointALE, hasPoint: true})
 		hi = math.Max(hi, math.Max(g.ALE.P95, g.PointALE))
 	}
 	p, g := newPlotGrid("Expected annual loss by "+what, "ALE ("+cur+" a year, log scale)", "")
@@ -605,7 +598,7 @@ func PointVsSimulated(s *analysis.Summary) (Chart, bool) {
 			dropped = append(dropped, f.ID)
 			continue
 		}
-		rows = append(rows, row{name: shortName(nameOr(f.Title, f.ID), 48), id: f.ID, full: nameOr(f.Title, f.ID), lo: f.ALE.P05, mean: f.ALE.Mean, hi: f.ALE.P95, point: f.PointALE, hasPoint: true})
+		rows = append(rows, row{name: human.Short(nameOr(f.Title, f.ID), 48), id: f.ID, full: nameOr(f.Title, f.ID), lo: f.ALE.P05, mean: f.ALE.Mean, hi: f.ALE.P95, point: f.PointALE, hasPoint: true})
 		for _, v := range []float64{f.ALE.P05, f.ALE.Mean, f.PointALE, f.ALE.P95} {
 			if v > 0 {
 				lo = math.Min(lo, v)
@@ -700,7 +693,7 @@ func TornadoNamed(r *analysis.SensitivityResult, name func(string) string) (Char
 	lo, hi := r.Mean, r.Mean
 	for i, in := range ins {
 		y := float64(n - 1 - i)
-		names[n-1-i] = fmt.Sprintf("%s  (rank corr. %s)", shortName(name(in.Name), 48), human.Sig(in.RankCorrelation, 2))
+		names[n-1-i] = fmt.Sprintf("%s  (rank corr. %s)", human.Short(name(in.Name), 48), human.Sig(in.RankCorrelation, 2))
 		tips = append(tips, [3]string{names[n-1-i], in.Name, name(in.Name)})
 		for _, seg := range []struct {
 			to float64
@@ -814,7 +807,7 @@ func VOINamed(r *analysis.VOIResult, name func(string) string) (Chart, bool) {
 	hi := r.EVPI.Value
 	for i, in := range ins {
 		y := float64(n - 1 - i)
-		names[n-1-i] = shortName(name(in.Name), 48)
+		names[n-1-i] = human.Short(name(in.Name), 48)
 		tips = append(tips, [3]string{names[n-1-i], in.Name, name(in.Name)})
 		bar, _ := plotter.NewLine(plotter.XYs{{X: 0, Y: y}, {X: in.EVPPI, Y: y}})
 		bar.Color, bar.Width = blue, vg.Points(10)

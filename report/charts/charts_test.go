@@ -144,3 +144,37 @@ func TestChartTooltips(t *testing.T) {
 		}
 	}
 }
+
+// TestVOITooltips: the value-of-information chart of a scenario whose inputs share long owners
+// (usps-wets-access: several parameters of one finding's frequency) gives every row a label of
+// its own, and each row's tooltip names that row's input. Trimmed plainly, the labels of one
+// owner's inputs read the same and all took the first one's tooltip.
+func TestVOITooltips(t *testing.T) {
+	s, err := model.Load("../../scenarios/usps-wets-access.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := sim.DefaultConfig()
+	cfg.Trials, cfg.Workers = 20000, 2
+	r, err := analysis.VOI(context.Background(), s, cfg, analysis.VOIOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, ok := VOI(r)
+	if !ok {
+		t.Fatal("no VOI chart")
+	}
+	n := min(len(r.Inputs), 15)
+	if len(c.Tips) != n {
+		t.Errorf("%d distinct row labels for %d rows", len(c.Tips), n)
+	}
+	b, err := c.SVG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range r.Inputs[:n] {
+		if got := strings.Count(string(b), "(id "+xmlEscape(in.Name)+")</title>"); got != 1 {
+			t.Errorf("input %s: named by %d row tooltips, want 1", in.Name, got)
+		}
+	}
+}
