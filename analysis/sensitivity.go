@@ -42,8 +42,9 @@ type SensitivityResult struct {
 	Mean     float64            `json:"mean"` // the target's mean with every input free
 	Currency string             `json:"currency"`
 	Inputs   []SensitivityInput `json:"inputs"`
-	// Titles names the inputs' owners for people (InputTitles; not in the JSON).
-	Titles map[string]string `json:"-"`
+	// Titles names the inputs' owners for people (InputTitles), kept in the JSON so that a
+	// redrawn report (alesim plot) names hazards, which the summary does not list.
+	Titles map[string]string `json:"titles,omitempty"`
 }
 
 // collector is a TrialSink keeping some columns per trial in memory: the target and each input.

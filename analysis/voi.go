@@ -86,8 +86,8 @@ type VOIResult struct {
 	// TrialsPerBin is k = round(sqrt(trials)), the least number of trials in an EVPPI bin.
 	TrialsPerBin int `json:"trials_per_bin"`
 	// Titles names the inputs' owners and the options for people (InputTitles, and the
-	// portfolios' titles; not in the JSON).
-	Titles map[string]string `json:"-"`
+	// portfolios' titles), kept in the JSON for alesim plot (hazards are not in the summary).
+	Titles map[string]string `json:"titles,omitempty"`
 }
 
 // VOIDecision is the decision valued: its options and the one of highest expected savings.

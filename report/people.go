@@ -77,6 +77,9 @@ func portfolioTitle(s *analysis.Summary, id string) string {
 			return nameOr(p.Title, id)
 		}
 	}
+	if s.Recommended != nil && s.Recommended.Name == id {
+		return "the recommended set"
+	}
 	return id
 }
 

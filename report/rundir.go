@@ -67,14 +67,7 @@ func Redraw(ctx context.Context, dir string, sum *analysis.Summary) (int, error)
 				return 0, err
 			}
 			path := filepath.Join(dir, c.Name+ext)
-			err := WriteFileAtomic(path, func(w io.Writer) error {
-				wt, err := c.Plot.WriterTo(c.W, c.H, ext[1:])
-				if err != nil {
-					return err
-				}
-				_, err = wt.WriteTo(w)
-				return err
-			})
+			err := WriteFileAtomic(path, func(w io.Writer) error { return c.Write(w, ext) })
 			if err != nil {
 				return 0, err
 			}

@@ -425,3 +425,32 @@ func TestRateFromRunStart(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// TestPlotRedrawsSame: plot re-draws a run's charts as the run drew them, hazards' names and all
+// (usps-wets-access has a shared hazard among its sensitivity inputs, which the summary lists only
+// through the sensitivity and VOI results' titles).
+func TestPlotRedrawsSame(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "run")
+	code, _, stderr := runArgs("run", "--trials", "2000", "--quiet", "--sensitivity", "ale", "--voi", "--out", dir, "../../scenarios/usps-wets-access.yaml")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	tornado, voi := read("tornado.svg"), read("voi.svg")
+	if !strings.Contains(tornado, "eAccess and WETS fall out of sync") {
+		t.Fatal("the run's tornado does not name the shared hazard")
+	}
+	if code, _, stderr := runArgs("plot", dir); code != 0 {
+		t.Fatalf("plot: exit %d: %s", code, stderr)
+	}
+	if read("tornado.svg") != tornado || read("voi.svg") != voi {
+		t.Error("plot re-drew the tornado or VOI chart differently from the run")
+	}
+}

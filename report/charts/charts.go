@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"github.com/alesim/alesim/analysis"
 	"image/color"
+	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -631,27 +633,41 @@ const PNGDPI = 216
 // Save writes a chart to path; the extension (.svg, .png, .pdf) picks the format. PNGs are drawn at
 // PNGDPI.
 func (c Chart) Save(path string) error {
-	if strings.HasSuffix(strings.ToLower(path), ".png") {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := c.Write(f, filepath.Ext(path)); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// Write encodes the chart as ext says (".png" at PNGDPI, ".svg" with its row labels' tooltips,
+// else as the plotting library writes that format): the one encoding every chart file gets, from
+// a run or redrawn by alesim plot.
+func (c Chart) Write(w io.Writer, ext string) error {
+	switch strings.ToLower(ext) {
+	case ".png":
 		cv := vgimg.NewWith(vgimg.UseWH(c.W, c.H), vgimg.UseDPI(PNGDPI))
 		c.Plot.Draw(draw.New(cv))
-		f, err := os.Create(path)
-		if err != nil {
-			return err
-		}
-		if _, err := (vgimg.PngCanvas{Canvas: cv}).WriteTo(f); err != nil {
-			f.Close()
-			return err
-		}
-		return f.Close()
-	}
-	if strings.HasSuffix(strings.ToLower(path), ".svg") {
+		_, err := (vgimg.PngCanvas{Canvas: cv}).WriteTo(w)
+		return err
+	case ".svg":
 		b, err := c.SVG()
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(path, b, 0o644)
+		_, err = w.Write(b)
+		return err
 	}
-	return c.Plot.Save(c.W, c.H, path)
+	wt, err := c.Plot.WriterTo(c.W, c.H, strings.TrimPrefix(strings.ToLower(ext), "."))
+	if err != nil {
+		return err
+	}
+	_, err = wt.WriteTo(w)
+	return err
 }
 
 // Tornado is the sensitivity chart: for the inputs that move the target most, a bar from the
