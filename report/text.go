@@ -262,22 +262,9 @@ func wrap(text string, width int, sep string) string {
 	return strings.Join(lines, sep)
 }
 
-// short trims s to n characters with an ellipsis. A label "owner: what" (an input's, as
-// analysis.InputLabel names it) keeps its "what" whole when that takes at most two thirds of the width, so
-// that two inputs of one owner stay apart: "Admin password known…: holders".
-func short(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	if i := strings.LastIndex(s, ": "); i > 0 {
-		tail := []rune(s[i:])
-		if keep := n - len(tail) - 1; 3*len(tail) <= 2*n && keep > 0 {
-			return string([]rune(s[:i])[:keep]) + "…" + string(tail)
-		}
-	}
-	return string(r[:n-1]) + "…"
-}
+// short is human.Short, the one label trimmer of tables and charts: a label trimmed to n
+// characters, an input's "what" kept whole.
+func short(s string, n int) string { return human.Short(s, n) }
 
 // WritePointTable writes point mode (the arithmetic on single values) as the report's table, rounded to two
 // significant figures, with the currency's symbol: finding titles first (trimmed to fit 120
